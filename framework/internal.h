@@ -238,6 +238,7 @@ struct lando_group {
     lando_group_t *next_in_app; /* app's list of groups, for freeing */
     char *prefix;               /* full prefix from the root, "" for root */
     lando_mw_list_t mws;
+    const char *plugin; /* name of the plugin mounted here, or NULL */
 };
 
 struct lando_route {
@@ -255,6 +256,7 @@ struct lando_route {
      * route's own. */
     lando_mw_t **chain;
     size_t chain_count;
+    struct lando_route_doc *doc; /* OpenAPI metadata (plugin.c), or NULL */
 };
 
 typedef struct lando_router lando_router_t;
@@ -275,12 +277,21 @@ struct lando_app {
     bool frozen;
     uint64_t invocations;
     void *data;
+    struct lando_plugin_state *plugins; /* plugin.c; freed by
+                                           lando__plugins_free() */
     char last_error[512];
 };
 
 /* Record TEXT as the app's last registration error; returns ERR. */
 lando_err_t lando__app_fail(lando_app_t *app, lando_err_t err,
                             const char *fmt, ...) LANDO_PRINTF(3, 4);
+
+/* Plugins and route documentation (plugin.c): free everything plugin.c
+ * attached to APP and its routes. Called by lando_app_free(). */
+void lando__plugins_free(lando_app_t *app);
+
+/* The plugin name of ROUTE's innermost group that has one, or NULL. */
+const char *lando__route_plugin(const lando_route_t *route);
 
 /* Freeze the app: build chains and indexes. Idempotent. */
 lando_err_t lando__app_freeze(lando_app_t *app);
@@ -301,8 +312,9 @@ lando_err_t lando__router_add(lando_router_t *r, lando_route_t *route,
 /*
  * Find the route for METHOD and PATH. On LANDO_OK, *ROUTE is set and the
  * path parameters are appended to PARAMS (decoded, in CTX's arena). On
- * LANDO_EMETHOD, *ALLOWED holds the method bits served at the path and
- * *ANY_OTHER whether non-standard methods are routed there too.
+ * LANDO_EMETHOD, *ALLOWED (may be NULL; 0 otherwise) holds the standard
+ * method bits the Allow header lists: HEAD with GET, OPTIONS always;
+ * non-standard methods appear only in lando__router_allow().
  * LANDO_ENOTFOUND when nothing serves the path; LANDO_ENOMEM. HEAD
  * falls back to GET here.
  */
