@@ -20,4 +20,17 @@ typedef void (*lando_free_fn)(void *ptr);
 LANDO_API void
 lando_set_allocator(lando_malloc_fn m, lando_realloc_fn r, lando_free_fn f);
 
+/**
+ * Allocate SIZE bytes through the allocator above, for memory that lives
+ * as long as an app rather than an invocation: the state of middleware
+ * and plugins. Release it with lando_free(). Returns NULL when memory
+ * runs out.
+ */
+LANDO_API void *
+lando_malloc(size_t size);
+
+/** Release memory from lando_malloc(). NULL is a no-op. */
+LANDO_API void
+lando_free(void *ptr);
+
 #endif /* LANDO_ALLOC_H */

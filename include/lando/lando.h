@@ -7,6 +7,7 @@
 
 #include <lando/common.h>
 #include <lando/error.h>
+#include <lando/codec.h>
 #include <lando/alloc.h>
 #include <lando/fields.h>
 #include <lando/context.h>

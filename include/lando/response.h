@@ -119,4 +119,14 @@ lando_response_reset(lando_response_t *res);
 LANDO_API lando_ctx_t *
 lando_response_ctx(const lando_response_t *res);
 
+/**
+ * Add NAME (a request header name, e.g. "Origin") to the response's Vary
+ * header: several Vary headers are merged into one, a name already listed
+ * (in any case) is not repeated, and "Vary: *" is left alone. Returns
+ * LANDO_OK, LANDO_EHEADER for a NAME that is not a header token, or
+ * LANDO_ENOMEM.
+ */
+LANDO_API lando_err_t
+lando_response_vary(lando_response_t *res, const char *name);
+
 #endif /* LANDO_RESPONSE_H */

@@ -114,4 +114,13 @@ lando_ctx_matched_route(lando_ctx_t *ctx);
 LANDO_API const char *
 lando_ctx_route_attr(lando_ctx_t *ctx, const char *key);
 
+/**
+ * The route that would serve METHOD at the request's path, found without
+ * running it, or NULL when none would (also for a method served only by
+ * the router's automatic OPTIONS answer). CORS uses it to read the
+ * attributes of the route a preflight asks about.
+ */
+LANDO_API lando_route_t *
+lando_ctx_lookup_route(lando_ctx_t *ctx, const char *method);
+
 #endif /* LANDO_ROUTER_H */
