@@ -109,19 +109,23 @@ lando_request_body_is_base64(const lando_request_t *req);
  * ("; charset=utf-8") and any "+json" type; a missing Content-Type is
  * accepted too. On success *OUT is a borrowed value that lives until the
  * invocation ends (parsed once; later calls return the same value).
- * Returns LANDO_OK, LANDO_EMEDIATYPE for another content type,
+ * A body still in base64 (no base64_body middleware ran) is decoded
+ * first. Returns LANDO_OK, LANDO_EMEDIATYPE for another content type,
  * LANDO_EBADJSON (message gives line, column and byte position) for a
- * malformed or empty body, LANDO_EBADBASE64-free: decode base64 first, or
- * LANDO_ENOMEM. Failures are recorded on the invocation (lando_fail).
+ * malformed or empty body or a "\u0000" escape, LANDO_EBADBASE64 when the
+ * base64 body does not decode, or LANDO_ENOMEM. Failures are recorded on
+ * the invocation (lando_fail).
  */
 LANDO_API lando_err_t
 lando_request_json(lando_request_t *req, json_t **out);
 
 /**
  * Parse an application/x-www-form-urlencoded body ('+' is a space, %XX
- * decoded). *OUT lives until the invocation ends. Returns LANDO_OK,
- * LANDO_EMEDIATYPE, LANDO_EBADFORM for a malformed escape, or
- * LANDO_ENOMEM. Failures are recorded on the invocation.
+ * decoded); a missing Content-Type is accepted, as for JSON. *OUT lives
+ * until the invocation ends. Returns LANDO_OK, LANDO_EMEDIATYPE,
+ * LANDO_EBADFORM for a malformed escape, LANDO_EBADBASE64 for a base64
+ * body that does not decode, or LANDO_ENOMEM. Failures are recorded on
+ * the invocation.
  */
 LANDO_API lando_err_t
 lando_request_form(lando_request_t *req, const lando_fields_t **out);

@@ -1,0 +1,417 @@
+/*
+ * The response: status, headers and body, all in the invocation's arena,
+ * and the decision whether the body leaves as text or base64.
+ *
+ * Header names must be HTTP tokens (RFC 9110), which rules out empty
+ * names, white space, ':' and every control character, CR, LF and NUL
+ * among them. Values may hold anything but CR, LF and NUL. A handler can
+ * therefore never split a response or smuggle a second header.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static int
+lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+static bool
+is_tchar(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9')) {
+        return true;
+    }
+    return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static bool
+valid_name(const char *name)
+{
+    const unsigned char *p = (const unsigned char *)name;
+
+    if (!p || !*p) {
+        return false;
+    }
+    for (; *p; p++) {
+        if (!is_tchar(*p)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+valid_value(const char *value)
+{
+    return value && strpbrk(value, "\r\n") == NULL;
+}
+
+int
+lando_response_status(const lando_response_t *res)
+{
+    return res->status;
+}
+
+void
+lando_response_set_status(lando_response_t *res, int status)
+{
+    res->status = (status >= 100 && status <= 599) ? status : 500;
+}
+
+const lando_fields_t *
+lando_response_headers(const lando_response_t *res)
+{
+    return &res->headers;
+}
+
+const char *
+lando_response_header(const lando_response_t *res, const char *name)
+{
+    return lando_fields_get(&res->headers, name);
+}
+
+lando_err_t
+lando_response_add_header(lando_response_t *res, const char *name,
+                          const char *value)
+{
+    if (!valid_name(name) || !valid_value(value)) {
+        return LANDO_EHEADER;
+    }
+    return lando__fields_add(res->ctx, &res->headers, name, strlen(name),
+                             value, strlen(value));
+}
+
+lando_err_t
+lando_response_set_header(lando_response_t *res, const char *name,
+                          const char *value)
+{
+    lando_field_t keep;
+    uint32_t count;
+    lando_err_t err;
+
+    if (!valid_name(name) || !valid_value(value)) {
+        return LANDO_EHEADER;
+    }
+
+    /* Add first and remove the older ones after, so that a failure
+     * leaves the headers as they were. */
+    count = res->headers.count;
+    err = lando__fields_add(res->ctx, &res->headers, name, strlen(name),
+                            value, strlen(value));
+    if (err) {
+        return err;
+    }
+    keep = res->headers.items[count];
+    res->headers.count = count;
+    lando__fields_remove(&res->headers, name);
+    res->headers.items[res->headers.count++] = keep;
+    return LANDO_OK;
+}
+
+void
+lando_response_remove_header(lando_response_t *res, const char *name)
+{
+    if (name) {
+        lando__fields_remove(&res->headers, name);
+    }
+}
+
+lando_err_t
+lando_response_set_body(lando_response_t *res, const void *body, size_t len)
+{
+    char *copy;
+
+    if (!body && len) {
+        return LANDO_EINVAL;
+    }
+    copy = lando_ctx_strndup(res->ctx, body ? body : "", len);
+    if (!copy) {
+        return LANDO_ENOMEM;
+    }
+    res->body = copy;
+    res->body_len = len;
+    return LANDO_OK;
+}
+
+void
+lando_response_set_body_ref(lando_response_t *res, const void *body,
+                            size_t len)
+{
+    res->body = body;
+    res->body_len = body ? len : 0;
+}
+
+const char *
+lando_response_body(const lando_response_t *res, size_t *len)
+{
+    if (len) {
+        *len = res->body ? res->body_len : 0;
+    }
+    return res->body ? res->body : "";
+}
+
+void
+lando_response_set_body_mode(lando_response_t *res, lando_body_mode_t mode)
+{
+    res->mode = mode;
+}
+
+lando_body_mode_t
+lando_response_body_mode(const lando_response_t *res)
+{
+    return res->mode;
+}
+
+/* ---- text or binary ------------------------------------------------- */
+
+static bool
+ieq(const char *s, size_t len, const char *lit)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (lit[i] == '\0' || lower((unsigned char)s[i]) != lit[i]) {
+            return false;
+        }
+    }
+    return lit[len] == '\0';
+}
+
+static bool
+iends(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    return len >= n && ieq(s + len - n, n, lit);
+}
+
+static bool
+istarts(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    return len >= n && ieq(s, n, lit);
+}
+
+bool
+lando_content_type_is_text(const char *content_type)
+{
+    static const char *const exact[] = {
+        "application/json",
+        "application/xml",
+        "application/javascript",
+        "application/x-javascript",
+        "application/ecmascript",
+        "application/yaml",
+        "application/x-yaml",
+        "application/x-www-form-urlencoded",
+        "application/graphql",
+    };
+    static const char *const suffixes[] = {"+json", "+xml", "+yaml"};
+    const char *t;
+    size_t len = 0, i;
+
+    if (!content_type) {
+        return false;
+    }
+
+    t = content_type;
+    while (*t == ' ' || *t == '\t') {
+        t++;
+    }
+    while (t[len] && t[len] != ';') {
+        len++;
+    }
+    while (len > 0 && (t[len - 1] == ' ' || t[len - 1] == '\t')) {
+        len--;
+    }
+
+    if (istarts(t, len, "text/") && len > 5) {
+        return true;
+    }
+    for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
+        if (ieq(t, len, exact[i])) {
+            return true;
+        }
+    }
+    if (!memchr(t, '/', len)) {
+        return false;
+    }
+    for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        if (iends(t, len, suffixes[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool
+lando_response_is_binary(const lando_response_t *res)
+{
+    const char *ct;
+
+    switch (res->mode) {
+    case LANDO_BODY_BINARY:
+        return true;
+    case LANDO_BODY_TEXT:
+        return false;
+    case LANDO_BODY_AUTO:
+    default:
+        break;
+    }
+
+    ct = lando_fields_get(&res->headers, "Content-Type");
+    if (ct) {
+        return !lando_content_type_is_text(ct);
+    }
+    if (!res->body || res->body_len == 0) {
+        return false;
+    }
+    return !lando__utf8_valid(res->body, res->body_len);
+}
+
+/* ---- whole answers -------------------------------------------------- */
+
+typedef struct dump_buf {
+    lando_ctx_t *ctx;
+    char *p;
+    size_t len;
+    size_t cap;
+} dump_buf_t;
+
+/* json_dump_callback sink: append to a buffer growing in the arena. It
+ * is the arena's latest allocation, so it usually grows in place. */
+static int
+dump_append(const char *buf, size_t size, void *data)
+{
+    dump_buf_t *d = data;
+
+    if (size > SIZE_MAX / 2 - d->len) {
+        return -1;
+    }
+    if (d->len + size + 1 > d->cap) {
+        size_t cap = d->cap ? d->cap : 256;
+        char *p;
+
+        while (cap < d->len + size + 1) {
+            cap *= 2;
+        }
+        p = lando__arena_grow(&d->ctx->arena, d->p, d->cap, cap);
+        if (!p) {
+            return -1;
+        }
+        d->p = p;
+        d->cap = cap;
+    }
+    memcpy(d->p + d->len, buf, size);
+    d->len += size;
+    d->p[d->len] = '\0';
+    return 0;
+}
+
+lando_err_t
+lando_response_json(lando_response_t *res, int status, json_t *value)
+{
+    dump_buf_t d = {res->ctx, NULL, 0, 0};
+    lando_err_t err;
+
+    if (!value) {
+        return LANDO_ENOMEM;
+    }
+
+    if (json_dump_callback(value, dump_append, &d,
+                           JSON_COMPACT | JSON_ENCODE_ANY) != 0) {
+        err = LANDO_ENOMEM;
+        goto out;
+    }
+
+    err = lando_response_set_header(res, "Content-Type", "application/json");
+    if (err) {
+        goto out;
+    }
+    lando_response_set_status(res, status);
+    lando_response_set_body_ref(res, d.p ? d.p : "", d.len);
+
+out:
+    json_decref(value);
+    return err;
+}
+
+lando_err_t
+lando_response_send(lando_response_t *res, int status,
+                    const char *content_type, const void *body, size_t len)
+{
+    const char *old_body = res->body;
+    size_t old_len = res->body_len;
+    lando_err_t err;
+
+    err = lando_response_set_body(res, body, len);
+    if (err) {
+        return err;
+    }
+
+    if (content_type) {
+        err = lando_response_set_header(res, "Content-Type", content_type);
+        if (err) {
+            res->body = old_body;
+            res->body_len = old_len;
+            return err;
+        }
+    }
+    lando_response_set_status(res, status);
+    return LANDO_OK;
+}
+
+lando_err_t
+lando_response_text(lando_response_t *res, int status, const char *text)
+{
+    if (!text) {
+        text = "";
+    }
+    return lando_response_send(res, status, "text/plain; charset=utf-8",
+                               text, strlen(text));
+}
+
+lando_err_t
+lando_response_empty(lando_response_t *res, int status)
+{
+    lando_response_set_status(res, status);
+    res->body = NULL;
+    res->body_len = 0;
+    return LANDO_OK;
+}
+
+lando_err_t
+lando_response_redirect(lando_response_t *res, int status,
+                        const char *location)
+{
+    lando_err_t err;
+
+    if (status < 300 || status > 399 || !location || !*location) {
+        return LANDO_EINVAL;
+    }
+    err = lando_response_set_header(res, "Location", location);
+    if (err) {
+        return err;
+    }
+    return lando_response_empty(res, status);
+}
+
+void
+lando_response_reset(lando_response_t *res)
+{
+    res->status = 200;
+    lando__fields_init(&res->headers, true);
+    res->body = NULL;
+    res->body_len = 0;
+    res->mode = LANDO_BODY_AUTO;
+}
+
+lando_ctx_t *
+lando_response_ctx(const lando_response_t *res)
+{
+    return res->ctx;
+}
