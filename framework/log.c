@@ -164,6 +164,14 @@ utf8_seq(const unsigned char *s, size_t n)
 
 enum { STR_NONE, STR_CUT, STR_FULL };
 
+/* Bytes that go into a JSON string as they are: printable ASCII except
+ * the quote and the backslash. Everything else takes the slow path. */
+static inline bool
+plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+}
+
 /*
  * Append S (N bytes) as a JSON string, quotes included. When it does not
  * fit, as much as fits is kept at a character boundary and the string is
@@ -182,10 +190,24 @@ put_json_str(line_t *l, const char *s, size_t n)
     }
     while (i < n) {
         char esc[8];
-        size_t len = utf8_seq(p + i, n - i);
-        const char *out = (const char *)p + i;
-        size_t out_len = len;
+        size_t len, out_len, run = i;
+        const char *out;
 
+        /* Copy the run of plain bytes in one step: most log text is. */
+        while (run < n && plain(p[run])) {
+            run++;
+        }
+        if (run > i) {
+            if (!put(l, (const char *)p + i, run - i)) {
+                break;
+            }
+            i = run;
+            continue;
+        }
+
+        len = utf8_seq(p + i, n - i);
+        out = (const char *)p + i;
+        out_len = len;
         if (len == 0) {
             out = "\\ufffd";
             out_len = 6;
@@ -250,23 +272,45 @@ put_str_pair(line_t *l, const char *key, const char *s, size_t n)
     }
 }
 
+/*
+ * The "YYYY-MM-DDTHH:MM:SS part changes once a second while a warm
+ * function logs many lines a second, so it is formatted once per second;
+ * the milliseconds are written by hand.
+ */
 static void
 put_timestamp(line_t *l)
 {
+    static time_t cached_sec = -1;
+    static char cached[32];
+    static size_t cached_len;
     struct timespec ts;
-    struct tm tm;
-    char buf[40];
-    size_t n;
+    char ms[6];
+    int millis;
 
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 ||
-        !gmtime_r(&ts.tv_sec, &tm)) {
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0) {
         puts_(l, "null");
         return;
     }
-    n = strftime(buf, sizeof(buf), "\"%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, sizeof(buf) - n, ".%03dZ\"",
-             (int)(ts.tv_nsec / 1000000));
-    puts_(l, buf);
+    if (ts.tv_sec != cached_sec) {
+        struct tm tm;
+
+        if (!gmtime_r(&ts.tv_sec, &tm)) {
+            puts_(l, "null");
+            return;
+        }
+        cached_len = strftime(cached, sizeof(cached),
+                              "\"%Y-%m-%dT%H:%M:%S", &tm);
+        cached_sec = ts.tv_sec;
+    }
+    millis = (int)(ts.tv_nsec / 1000000);
+    ms[0] = '.';
+    ms[1] = (char)('0' + millis / 100);
+    ms[2] = (char)('0' + millis / 10 % 10);
+    ms[3] = (char)('0' + millis % 10);
+    ms[4] = 'Z';
+    ms[5] = '"';
+    put(l, cached, cached_len);
+    put(l, ms, sizeof(ms));
 }
 
 static void
@@ -288,7 +332,16 @@ put_kv(line_t *l, const lando_log_kv_t *kv)
         break;
     case LANDO_KV_DOUBLE:
         if (isfinite(kv->v.d)) {
-            snprintf(num, sizeof(num), "%.17g", kv->v.d);
+            /* Durations and the like: microsecond precision is plenty,
+             * and %.17g would print 0.42399999999999999. */
+            int k = snprintf(num, sizeof(num), "%.3f", kv->v.d);
+
+            while (k > 1 && num[k - 1] == '0' && strchr(num, '.')) {
+                num[--k] = '\0';
+            }
+            if (k > 0 && num[k - 1] == '.') {
+                num[--k] = '\0';
+            }
             text = num;
         }
         break;
