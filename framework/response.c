@@ -217,6 +217,10 @@ lando_content_type_is_text(const char *content_type)
     if (!content_type) {
         return false;
     }
+    /* The type nearly every API answers with, before the general rules. */
+    if (strcmp(content_type, "application/json") == 0) {
+        return true;
+    }
 
     t = content_type;
     while (*t == ' ' || *t == '\t') {

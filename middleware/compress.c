@@ -72,6 +72,11 @@ eligible(lando_ctx_t *ctx, const cz_state_t *st)
     const char *type;
     size_t len = 0;
 
+    /* Most API bodies are small: the cheapest test goes first. */
+    lando_response_body(res, &len);
+    if (len < st->min_size || len > UINT_MAX) {
+        return false;
+    }
     if (strcmp(lando_request_method(lando_req(ctx)), "HEAD") == 0 ||
         status < 200 || status == 204 || status == 206 || status == 304) {
         return false;
@@ -80,11 +85,7 @@ eligible(lando_ctx_t *ctx, const cz_state_t *st)
         return false;
     }
     type = lando_response_header(res, "Content-Type");
-    if (!type || !lando_content_type_is_text(type)) {
-        return false;
-    }
-    lando_response_body(res, &len);
-    return len >= st->min_size && len <= UINT_MAX;
+    return type && lando_content_type_is_text(type);
 }
 
 /*
