@@ -464,8 +464,8 @@ parse_json(const char *text, size_t len, json_error_t *jerr, bool *oom)
     v = json_loadb(text, len, JSON_DECODE_ANY, jerr);
     json_set_alloc_funcs(m, f);
 
-    *oom = watched_failed ||
-           json_error_code(jerr) == json_error_out_of_memory;
+    *oom = v == NULL && (watched_failed ||
+                         json_error_code(jerr) == json_error_out_of_memory);
     return v;
 }
 
