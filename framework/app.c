@@ -536,6 +536,27 @@ route_new(lando_group_t *group, const char *method, const char *pattern)
     return r;
 }
 
+/*
+ * Name both routes of a registration conflict, and the plugin each came
+ * from, so that a clash between teams' bundles says whose routes meet:
+ * "GET /h/health (plugin health) conflicts with GET /h/{x}".
+ */
+static void
+describe_conflict(lando_app_t *app, lando_err_t err, const lando_route_t *r,
+                  const lando_route_t *other)
+{
+    const char *mine = lando__route_plugin(r);
+    const char *theirs = other ? lando__route_plugin(other) : NULL;
+
+    lando__app_fail(app, err, "%s %s%s%s%s conflicts with %s %s%s%s%s",
+                    r->method, r->pattern, mine ? " (plugin " : "",
+                    mine ? mine : "", mine ? ")" : "",
+                    other ? other->method : "another",
+                    other ? other->pattern : "route",
+                    theirs ? " (plugin " : "", theirs ? theirs : "",
+                    theirs ? ")" : "");
+}
+
 lando_err_t
 lando_group_route(lando_group_t *group, const char *method,
                   const char *pattern, lando_handler_fn handler, void *data,
@@ -590,14 +611,7 @@ lando_group_route(lando_group_t *group, const char *method,
 
     err = lando__router_add(app->router, r, &other);
     if (err == LANDO_EEXIST || err == LANDO_EAMBIGUOUS) {
-        if (other) {
-            lando__app_fail(app, err, "%s %s conflicts with %s %s",
-                            r->method, r->pattern, other->method,
-                            other->pattern);
-        } else {
-            lando__app_fail(app, err, "%s %s conflicts with another route",
-                            r->method, r->pattern);
-        }
+        describe_conflict(app, err, r, other);
         goto out;
     }
     if (err == LANDO_EPATTERN) {

@@ -18,5 +18,6 @@
 #include <lando/app.h>
 #include <lando/log.h>
 #include <lando/module.h>
+#include <lando/plugin.h>
 
 #endif /* LANDO_H */
