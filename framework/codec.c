@@ -155,7 +155,7 @@ static const char b64_alphabet[64] =
  * non-digit, which lets the fast loop test four bytes with one OR.
  */
 enum {
-    B64_SPACE = 0x40, /* CR, LF, space, tab: skipped */
+    B64_SPACE = 0x40, /* CR and LF (wrapped lines): skipped */
     B64_PAD = 0x41,   /* '=' */
     B64_BAD = 0xff
 };
@@ -169,12 +169,12 @@ enum {
 static const unsigned char b64_class[256] = {
     /* 0x00 */
     B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
-    B64_BAD, B64_SPACE, B64_SPACE, B64_BAD, B64_BAD, B64_SPACE, B64_BAD,
+    B64_BAD, B64_BAD, B64_SPACE, B64_BAD, B64_BAD, B64_SPACE, B64_BAD,
     B64_BAD,
     /* 0x10 */
     B64_ROW_BAD,
-    /* 0x20: space, '+' = 62, '/' = 63 */
-    B64_SPACE, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
+    /* 0x20: '+' = 62, '/' = 63 */
+    B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD, B64_BAD,
     B64_BAD, B64_BAD, B64_BAD, 62, B64_BAD, B64_BAD, B64_BAD, 63,
     /* 0x30: '0'..'9' = 52..61, '=' */
     52, 53, 54, 55, 56, 57, 58, 59, 60, 61, B64_BAD, B64_BAD, B64_BAD,
@@ -203,8 +203,8 @@ lando__b64_decoded_max(size_t len)
 
 /*
  * Check what follows a first '=' at S. HAVE digits of the final quantum
- * were read before it. Two digits need a second '=' (whitespace may sit
- * between), three need none; after the padding only whitespace may
+ * were read before it. Two digits need a second '=' (line breaks may sit
+ * between), three need none; after the padding only line breaks may
  * follow. Returns true when the tail is well formed.
  */
 static bool
@@ -240,7 +240,7 @@ lando__b64_decode(unsigned char *dst, const char *src, size_t len)
     unsigned have = 0;
 
     for (;;) {
-        /* Whole quanta without whitespace: the common case. */
+        /* Whole quanta without line breaks: the common case. */
         while (have == 0 && end - s >= 4) {
             uint32_t a = b64_class[s[0]];
             uint32_t b = b64_class[s[1]];

@@ -21,7 +21,7 @@ b64_kind(unsigned char c)
         (c >= '0' && c <= '9') || c == '+' || c == '/') {
         return DIGIT;
     }
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+    if (c == '\r' || c == '\n') {
         return SPACE;
     }
     return c == '=' ? PAD : BAD;

@@ -95,7 +95,7 @@ lando_err_t lando__query_parse(lando_ctx_t *ctx, lando_fields_t *f,
 /* Length of the base64 decoding of LEN input bytes, at most. */
 size_t lando__b64_decoded_max(size_t len);
 /*
- * Decode base64 (standard alphabet, padding optional, CR/LF/space/tab
+ * Decode base64 (standard alphabet, padding optional, CR and LF
  * ignored) into DST. Returns the decoded length or -1 for any other
  * byte, bad padding or a dangling single character.
  */

@@ -231,7 +231,13 @@ module_exec(PyObject *module)
         return -1;
     }
 
+    /* The user's setup first, then plugins built apart and named in
+     * LANDO_PLUGINS, then the freeze: a route conflict among any of them
+     * fails the import, not the first request. */
     err = module_setup != NULL ? module_setup(gw->app) : LANDO_EINVAL;
+    if (err == LANDO_OK) {
+        err = lando_plugins_load_env(gw->app);
+    }
     if (err == LANDO_OK) {
         err = lando__app_freeze(gw->app);
     }

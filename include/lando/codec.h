@@ -3,9 +3,9 @@
  * handlers: the codec the gateway uses for binary bodies, with errors
  * that say where the text went wrong.
  *
- * Decoding accepts '=' padding or none, and skips CR, LF, space and tab
- * anywhere, as API Gateway and browsers may wrap long base64 text. Any
- * other byte outside the alphabet, misplaced padding, or a single
+ * Decoding accepts '=' padding or none, and skips CR and LF anywhere, as
+ * MIME-style encoders wrap long base64 text. Any other byte outside the
+ * alphabet (spaces and tabs too), misplaced padding, or a single
  * character left over at the end makes the text invalid.
  */
 #ifndef LANDO_CODEC_H

@@ -388,9 +388,9 @@ def grouped(pairs, lower=False):
 
 
 def lenient_b64decode(text):
-    """The codec's rule: CR, LF, space and tab skipped, '=' padding
-    optional. None for text that is not base64 even so."""
-    compact = re.sub(r"[\r\n \t]", "", text)
+    """The codec's rule: CR and LF (wrapped lines) skipped, '=' padding
+    optional. None for text that is not base64 even so, spaces included."""
+    compact = re.sub(r"[\r\n]", "", text)
     compact = compact.rstrip("=") if compact.endswith("=") else compact
     if len(compact) % 4 == 1 or not re.fullmatch(r"[A-Za-z0-9+/]*",
                                                   compact):

@@ -45,6 +45,13 @@ class CorpusTest(unittest.TestCase):
                 result = gs.invoke(httpbin, event)
                 gs.check_shape(self, result, entry["kind"])
                 answer = gs.Answer(result)
+                if gs.expected_body(event, entry["kind"]) is None:
+                    # Bad base64 is refused before routing, so a handler
+                    # never sees a body that lost its bytes.
+                    self.assertEqual(answer.status, 400)
+                    self.assertEqual(answer.json()["error"]["code"],
+                                     "bad_base64")
+                    continue
                 self.assertEqual(answer.status, 404)
                 self.assertEqual(answer.json()["error"]["code"],
                                  "not_found")
