@@ -11,8 +11,10 @@
 #
 # lando_add_module() calls this for every module, so a user rarely needs
 # to; the zip targets are not part of `all`.
-set(LANDO_TOOL ${CMAKE_CURRENT_LIST_DIR}/../tools/lando)
-get_filename_component(LANDO_TOOL ${LANDO_TOOL} ABSOLUTE)
+# Cached, so that lando_add_module() sees it from the caller's directory.
+get_filename_component(_lando_tool ${CMAKE_CURRENT_LIST_DIR}/../tools/lando
+                       ABSOLUTE)
+set(LANDO_TOOL ${_lando_tool} CACHE INTERNAL "The lando command-line tool")
 set(LANDO_MAX_GLIBC "2.26" CACHE STRING
     "Newest glibc symbol version a deploy zip may need")
 
@@ -30,7 +32,7 @@ function(lando_add_package name)
         set(ARG_MAX_GLIBC ${LANDO_MAX_GLIBC})
     endif()
     add_custom_command(OUTPUT ${ARG_OUTPUT}
-        COMMAND ${Python3_EXECUTABLE} ${LANDO_TOOL} package
+        COMMAND ${LANDO_PYTHON} ${LANDO_TOOL} package
                 $<TARGET_FILE:${target}> -o ${ARG_OUTPUT}
                 --max-glibc ${ARG_MAX_GLIBC}
         DEPENDS ${target} ${LANDO_TOOL}
