@@ -468,3 +468,100 @@ def expected_form(headers, body):
             "application/x-www-form-urlencoded"):
         return {}
     return grouped(parse_query(body.decode("utf-8", "replace")))
+
+
+# ---- events for a route, in any shape --------------------------------------
+
+def build_event(kind, path, method="GET", query=(), headers=None, body=None,
+                is_base64=False, cookies=()):
+    """An event of source KIND ("v1", "v2", "url", "alb", "alb-multi",
+    "lattice-v1", "lattice-v2") asking METHOD PATH with QUERY (pairs),
+    HEADERS (name -> value), BODY (str) and COOKIES ("name=value"), each
+    placed where that source puts it."""
+    import events  # the hand-made events beside this file
+
+    query = list(query)
+    headers = dict(headers or {})
+    raw_query = urllib.parse.urlencode(query)
+    if cookies:
+        headers["Cookie"] = "; ".join(cookies)
+    multi_query = {}
+    for name, value in query:
+        multi_query.setdefault(name, []).append(value)
+
+    if kind in ("v2", "url"):
+        build = events.http if kind == "v2" else events.url
+        event = build(path, method, query=raw_query)
+        # An HTTP API moves the Cookie header into a list of its own.
+        cookie_header = headers.pop("Cookie", None)
+        event["headers"].update({n.lower(): v for n, v in headers.items()})
+        if cookie_header:
+            event["cookies"] = [c.strip() for c in cookie_header.split(";")
+                                if c.strip()]
+    elif kind.startswith("lattice"):
+        build = events.lattice_v1 if kind == "lattice-v1" else \
+            events.lattice_v2
+        event = build(path + ("?" + raw_query if raw_query else ""), method)
+        for name, value in headers.items():
+            event["headers"][name.lower()] = (
+                [value] if kind == "lattice-v2" else value)
+    elif kind == "v1":
+        event = events.rest(path, method)
+        event["headers"].update(headers)
+        event["multiValueHeaders"] = {n: [v] for n, v in
+                                      event["headers"].items()}
+        if query:
+            event["queryStringParameters"] = {n: vs[-1] for n, vs in
+                                              multi_query.items()}
+            event["multiValueQueryStringParameters"] = multi_query
+    else:
+        multi = kind == "alb-multi"
+        event = events.alb(path, method, multi=multi)
+        # A load balancer passes the query as the client encoded it.
+        quoted = {urllib.parse.quote(n, safe=""):
+                  [urllib.parse.quote(v, safe="") for v in vs]
+                  for n, vs in multi_query.items()}
+        if multi:
+            for name, value in headers.items():
+                event["multiValueHeaders"][name.lower()] = [value]
+            event["multiValueQueryStringParameters"] = quoted
+        else:
+            event["headers"].update({n.lower(): v for n, v in
+                                     headers.items()})
+            event["queryStringParameters"] = {n: vs[-1] for n, vs in
+                                              quoted.items()}
+
+    if body is not None:
+        flag = "is_base64_encoded" if kind == "lattice-v1" \
+            else "isBase64Encoded"
+        event["body"] = body
+        event[flag] = bool(is_base64)
+    return event
+
+
+# ---- standard output at the file descriptor level --------------------------
+
+@contextlib.contextmanager
+def fd1_output():
+    """Yield a list that receives, as lines, everything written to file
+    descriptor 1 inside the block, whatever fd 1 was before: lando's
+    logger writes with write(2), below Python's sys.stdout."""
+    lines = []
+    sys.stdout.flush()
+    saved = os.dup(1)
+    sink = tempfile.TemporaryFile(mode="w+b")
+    try:
+        os.dup2(sink.fileno(), 1)
+        try:
+            yield lines
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+        sink.seek(0)
+        # Split on LF only: str.splitlines() would also break a line at
+        # U+2028, which JSON may carry unescaped.
+        lines.extend(l.decode("utf-8", "replace")
+                     for l in sink.read().split(b"\n") if l)
+    finally:
+        os.close(saved)
+        sink.close()
