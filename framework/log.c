@@ -24,6 +24,10 @@
 /* Kept free for the closing of a cut string and the truncation mark. */
 #define LINE_RESERVE 32
 #define MSG_MAX_BYTES 4096
+/* The most one value or key may take inside its quotes: a few long values
+ * still leave room for every other field of the line. */
+#define VALUE_MAX_BYTES 1024
+#define KEY_MAX_BYTES 128
 
 static lando_log_level_t log_level = LANDO_LOG_INFO;
 static int log_fd = 1;
@@ -104,7 +108,8 @@ typedef struct line {
     char buf[LINE_MAX_BYTES];
     size_t len;
     size_t limit; /* LINE_MAX_BYTES - LINE_RESERVE */
-    bool cut;     /* something did not fit; add nothing more */
+    bool cut;     /* the line is full; add nothing more */
+    bool trimmed; /* some value was shortened to its cap */
 } line_t;
 
 static bool
@@ -173,21 +178,45 @@ plain(unsigned char c)
 }
 
 /*
- * Append S (N bytes) as a JSON string, quotes included. When it does not
- * fit, as much as fits is kept at a character boundary and the string is
- * still closed (the closing quote may use the reserve). Returns STR_NONE
- * when not even the opening quote fit, STR_CUT or STR_FULL.
+ * Append N bytes of S to the line unless that would pass STOP, the end
+ * of the current value. Running past the value's own cap is not running
+ * out of line: only reaching the line's limit marks the line cut.
+ */
+static bool
+put_upto(line_t *l, const char *s, size_t n, size_t stop)
+{
+    if (n > stop - l->len) {
+        if (stop >= l->limit) {
+            l->cut = true;
+        }
+        l->trimmed = true;
+        return false;
+    }
+    memcpy(l->buf + l->len, s, n);
+    l->len += n;
+    return true;
+}
+
+/*
+ * Append S (N bytes) as a JSON string, quotes included, using at most MAX
+ * bytes inside the quotes, so that one huge value (a 100 KB user agent)
+ * cannot push every field after it out of the line. What does not fit is
+ * cut at a character boundary and the string is still closed (the closing
+ * quote may use the reserve). Returns STR_NONE when not even the opening
+ * quote fit, STR_CUT or STR_FULL.
  */
 static int
-put_json_str(line_t *l, const char *s, size_t n)
+put_json_str(line_t *l, const char *s, size_t n, size_t max)
 {
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
+    size_t stop;
 
     if (!put(l, "\"", 1)) {
         return STR_NONE;
     }
+    stop = max < l->limit - l->len ? l->len + max : l->limit;
     while (i < n) {
         char esc[8];
         size_t len, out_len, run = i;
@@ -198,7 +227,13 @@ put_json_str(line_t *l, const char *s, size_t n)
             run++;
         }
         if (run > i) {
-            if (!put(l, (const char *)p + i, run - i)) {
+            if (!put_upto(l, (const char *)p + i, run - i, stop)) {
+                /* Keep what fits of the run: it is plain ASCII. */
+                size_t room = stop - l->len;
+
+                memcpy(l->buf + l->len, p + i, room);
+                l->len += room;
+                i += room;
                 break;
             }
             i = run;
@@ -212,6 +247,12 @@ put_json_str(line_t *l, const char *s, size_t n)
             out = "\\ufffd";
             out_len = 6;
             len = 1;
+        } else if (len == 3 && p[i] == 0xe2 && p[i + 1] == 0x80 &&
+                   (p[i + 2] == 0xa8 || p[i + 2] == 0xa9)) {
+            /* U+2028 and U+2029 are valid JSON, but line splitters such as
+             * Python's splitlines() break lines there. */
+            out = p[i + 2] == 0xa8 ? "\\u2028" : "\\u2029";
+            out_len = 6;
         } else if (p[i] == '"' || p[i] == '\\') {
             esc[0] = '\\';
             esc[1] = (char)p[i];
@@ -233,7 +274,7 @@ put_json_str(line_t *l, const char *s, size_t n)
             out = esc;
             out_len = 6;
         }
-        if (!put(l, out, out_len)) {
+        if (!put_upto(l, out, out_len, stop)) {
             break;
         }
         i += len;
@@ -251,7 +292,8 @@ put_key(line_t *l, const char *key)
     if (!key) {
         key = "";
     }
-    if (put(l, ",", 1) && put_json_str(l, key, strlen(key)) == STR_FULL &&
+    if (put(l, ",", 1) &&
+        put_json_str(l, key, strlen(key), KEY_MAX_BYTES) == STR_FULL &&
         put(l, ":", 1)) {
         return true;
     }
@@ -267,7 +309,8 @@ put_str_pair(line_t *l, const char *key, const char *s, size_t n)
 {
     size_t save = l->len;
 
-    if (put_key(l, key) && put_json_str(l, s, n) == STR_NONE) {
+    if (put_key(l, key) &&
+        put_json_str(l, s, n, VALUE_MAX_BYTES) == STR_NONE) {
         l->len = save;
     }
 }
@@ -389,6 +432,7 @@ emit(lando_ctx_t *ctx, lando_log_level_t level, const lando_log_kv_t *kv,
     l.len = 0;
     l.limit = LINE_MAX_BYTES - LINE_RESERVE;
     l.cut = false;
+    l.trimmed = false;
 
     msg[0] = '\0';
     m = fmt ? vsnprintf(msg, sizeof(msg), fmt, ap) : 0;
@@ -405,7 +449,7 @@ emit(lando_ctx_t *ctx, lando_log_level_t level, const lando_log_kv_t *kv,
     puts_(&l, ",\"level\":\"");
     puts_(&l, level_names[level]);
     puts_(&l, "\",\"message\":");
-    put_json_str(&l, msg, (size_t)m);
+    put_json_str(&l, msg, (size_t)m, VALUE_MAX_BYTES);
 
     if (ctx) {
         rid = lando_ctx_request_id(ctx);
@@ -418,7 +462,7 @@ emit(lando_ctx_t *ctx, lando_log_level_t level, const lando_log_kv_t *kv,
     }
 
     /* The reserve always has room for this tail. */
-    if (l.cut || msg_cut) {
+    if (l.cut || l.trimmed || msg_cut) {
         memcpy(l.buf + l.len, ",\"truncated\":true", 17);
         l.len += 17;
     }

@@ -147,7 +147,7 @@ log_skips_lines_below_the_level(void **state)
 }
 
 static void
-log_cuts_long_lines_and_keeps_them_valid(void **state)
+log_caps_long_values_and_keeps_lines_valid(void **state)
 {
     static char big[20000];
     lando_log_kv_t kv[3];
@@ -174,7 +174,17 @@ log_cuts_long_lines_and_keeps_them_valid(void **state)
     assert_true(strlen(got) <= 8192);
     assert_true(json_is_true(json_object_get(v, "truncated")));
     assert_non_null(json_object_get(v, "message"));
-    assert_null(json_object_get(v, "c"));
+    /* Each long value is capped, so the fields after it survive. */
+    assert_true(strlen(json_string_value(json_object_get(v, "a"))) <= 1024);
+    assert_true(strlen(json_string_value(json_object_get(v, "b"))) <= 1024);
+    assert_int_equal(json_integer_value(json_object_get(v, "c")), 7);
+    json_decref(v);
+
+    /* U+2028 and U+2029 are escaped, so line splitters see one line. */
+    kv[0].v.s = "a\xe2\x80\xa8" "b\xe2\x80\xa9" "c";
+    lando_log_kv(NULL, LANDO_LOG_INFO, kv, 1, "x");
+    v = one_line();
+    assert_non_null(strstr(got, "\"a\":\"a\\u2028b\\u2029c\""));
     json_decref(v);
 
     /* Many short keys: the cut falls between pairs. */
@@ -237,7 +247,7 @@ main(void)
         cmocka_unit_test(log_adds_the_request_id_and_extra_keys),
         cmocka_unit_test(log_escapes_quotes_controls_and_bad_utf8),
         cmocka_unit_test(log_skips_lines_below_the_level),
-        cmocka_unit_test(log_cuts_long_lines_and_keeps_them_valid),
+        cmocka_unit_test(log_caps_long_values_and_keeps_lines_valid),
         cmocka_unit_test(log_discards_lines_with_fd_minus_one),
         cmocka_unit_test(log_level_parses_names_in_any_case),
         cmocka_unit_test(log_level_comes_from_the_environment),
