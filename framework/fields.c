@@ -37,9 +37,22 @@ lando__name_eq(const lando_fields_t *f, const lando_field_t *item,
     if (!f->icase) {
         return memcmp(item->name, name, name_len) == 0;
     }
-    for (i = 0; i < name_len; i++) {
-        if (lower((unsigned char)item->name[i]) !=
-            lower((unsigned char)name[i])) {
+    /* Names are mostly spelt alike: whole words first, and lower() only
+     * from the first word that differs. */
+    for (i = 0; i + sizeof(uint64_t) <= name_len; i += sizeof(uint64_t)) {
+        uint64_t a, b;
+
+        memcpy(&a, item->name + i, sizeof(a));
+        memcpy(&b, name + i, sizeof(b));
+        if (a != b) {
+            break;
+        }
+    }
+    for (; i < name_len; i++) {
+        unsigned char a = (unsigned char)item->name[i];
+        unsigned char b = (unsigned char)name[i];
+
+        if (a != b && lower(a) != lower(b)) {
             return false;
         }
     }

@@ -42,11 +42,17 @@ lando_ctx_lookup_route(lando_ctx_t *ctx, const char *method)
     return err == LANDO_OK ? route : NULL;
 }
 
+/* The token characters of RFC 9110, one bit per ASCII code: letters,
+ * digits and !#$%&'*+-.^_`|~. */
+static const uint64_t tchar_bits[2] = {
+    UINT64_C(0x03FF6CFA00000000),
+    UINT64_C(0x57FFFFFFC7FFFFFE),
+};
+
 static bool
 is_tchar(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
+    return c < 128 && ((tchar_bits[c >> 6] >> (c & 63)) & 1) != 0;
 }
 
 /* True if the comma-separated list VALUE holds NAME (any case) or "*". */
@@ -112,7 +118,13 @@ lando_response_vary(lando_response_t *res, const char *name)
         }
     }
 
-    if (!joined || !*joined) {
+    if (!joined) {
+        /* No Vary yet, so nothing to replace; NAME is a token, so a
+         * valid value, and needs no second check. */
+        return lando__fields_add(res->ctx, &res->headers, "Vary", 4, name,
+                                 name_len);
+    }
+    if (!*joined) {
         return lando_response_set_header(res, "Vary", name);
     }
     joined = lando_ctx_sprintf(res->ctx, "%s, %s", joined, name);

@@ -76,6 +76,29 @@ enum {
 /* ---- reading the dict ---------------------------------------------- */
 
 /*
+ * Type checks. Under the stable ABI, PyDict_Check() and its kin call
+ * PyType_GetFlags(); the exact types that json.loads() builds are told
+ * by comparing one pointer, and subclasses still pass the full check.
+ */
+static bool
+is_dict(PyObject *obj)
+{
+    return PyDict_CheckExact(obj) || PyDict_Check(obj);
+}
+
+static bool
+is_list(PyObject *obj)
+{
+    return PyList_CheckExact(obj) || PyList_Check(obj);
+}
+
+static bool
+is_str(PyObject *obj)
+{
+    return PyUnicode_CheckExact(obj) || PyUnicode_Check(obj);
+}
+
+/*
  * The value of KEY in DICT, or NULL when DICT is not a dict or the key
  * is absent or None. Borrowed.
  */
@@ -84,12 +107,14 @@ member(PyObject *dict, PyObject *key)
 {
     PyObject *value;
 
-    if (dict == NULL || !PyDict_Check(dict)) {
+    if (dict == NULL || !is_dict(dict)) {
         return NULL;
     }
     value = PyDict_GetItemWithError(dict, key);
     if (value == NULL) {
-        PyErr_Clear();
+        if (PyErr_Occurred()) {
+            PyErr_Clear();
+        }
         return NULL;
     }
     return value == Py_None ? NULL : value;
@@ -145,7 +170,7 @@ text(PyObject *obj, const char **s, size_t *len)
     Py_ssize_t n;
     const char *p;
 
-    if (!PyUnicode_Check(obj)) {
+    if (!is_str(obj)) {
         return LANDO_EBADEVENT;
     }
     p = PyUnicode_AsUTF8AndSize(obj, &n);
@@ -339,16 +364,18 @@ contains(PyObject *value, const char *needle)
 }
 
 int
-lando__py_detect(lando_gw_t *gw, PyObject *event, lando_source_t *source)
+lando__py_detect(lando_gw_t *gw, PyObject *event, lando_source_t *source,
+                 PyObject **rc_out)
 {
     PyObject *rc;
 
-    if (!PyDict_Check(event)) {
+    *rc_out = NULL;
+    if (!is_dict(event)) {
         raise_not_dict(gw, event);
         return -1;
     }
     rc = member(event, LANDO__KEY(gw, REQUEST_CONTEXT));
-    if (rc != NULL && !PyDict_Check(rc)) {
+    if (rc != NULL && !is_dict(rc)) {
         rc = NULL;
     }
 
@@ -371,6 +398,7 @@ lando__py_detect(lando_gw_t *gw, PyObject *event, lando_source_t *source)
         raise_not_http(gw, event, rc);
         return -1;
     }
+    *rc_out = rc;
     return 0;
 }
 
@@ -387,7 +415,7 @@ filled_map(reader_t *r, PyObject *key)
 {
     PyObject *map = member(r->event, key);
 
-    if (map != NULL && PyDict_Check(map) && PyDict_Size(map) == 0) {
+    if (map != NULL && is_dict(map) && PyDict_Size(map) == 0) {
         return NULL;
     }
     return map;
@@ -428,9 +456,77 @@ decode(lando_ctx_t *ctx, const char **s, size_t *len)
     return LANDO_OK;
 }
 
+/*
+ * Make room in F for N more pairs at once: a map's size is known before
+ * it is read, and one arena block spares the doublings on the way. A
+ * map holding lists may need more; lando__fields_add_ref() grows then.
+ */
+static lando_err_t
+reserve(lando_ctx_t *ctx, lando_fields_t *f, Py_ssize_t n)
+{
+    lando_field_t *items;
+    size_t cap;
+
+    if (n <= 0 || (size_t)n <= (size_t)(f->cap - f->count)) {
+        return LANDO_OK;
+    }
+    cap = (size_t)f->count + (size_t)n;
+    if (cap > UINT32_MAX / 2) {
+        return LANDO_OK; /* left to lando__fields_add_ref() to refuse */
+    }
+    items = lando__arena_grow(&ctx->arena, f->items,
+                              (size_t)f->cap * sizeof(*items),
+                              cap * sizeof(*items));
+    if (items == NULL) {
+        return LANDO_ENOMEM;
+    }
+    f->items = items;
+    f->cap = (uint32_t)cap;
+    return LANDO_OK;
+}
+
+/* lando__fields_add_ref() without the call when there is room. */
+static lando_err_t
+append(lando_ctx_t *ctx, lando_fields_t *f, const char *name, size_t name_len,
+       const char *value, size_t value_len)
+{
+    lando_field_t *item;
+
+    if (f->count == f->cap || name_len > UINT32_MAX || value_len > UINT32_MAX) {
+        return lando__fields_add_ref(ctx, f, name, name_len, value, value_len);
+    }
+    item = &f->items[f->count++];
+    item->name = name;
+    item->name_len = (uint32_t)name_len;
+    item->value = value;
+    item->value_len = (uint32_t)value_len;
+    return LANDO_OK;
+}
+
+/*
+ * The text of VALUE when it is exactly a str, without the checks and
+ * messages of text(). False sends the caller to add_pair().
+ */
+static bool
+fast_text(PyObject *value, const char **s, size_t *len)
+{
+    Py_ssize_t n;
+
+    if (!PyUnicode_CheckExact(value)) {
+        return false;
+    }
+    *s = PyUnicode_AsUTF8AndSize(value, &n);
+    if (*s == NULL) {
+        PyErr_Clear(); /* add_pair() tells why */
+        return false;
+    }
+    *len = (size_t)n;
+    return true;
+}
+
 static lando_err_t
 add_pair(reader_t *r, lando_fields_t *f, const char *name, size_t name_len,
-         PyObject *value, unsigned flags, const char *where)
+         PyObject *value, unsigned flags, PyObject *key)
 {
     const char *s;
     size_t len;
@@ -438,15 +534,16 @@ add_pair(reader_t *r, lando_fields_t *f, const char *name, size_t name_len,
 
     err = text(value, &s, &len);
     if (err != LANDO_OK) {
-        return bad(r, err, "'%s' values must be strings of valid text", where);
+        return bad(r, err, "'%s' values must be strings of valid text",
+                   key_name(key));
     }
     if (flags & MAP_DECODE) {
         err = decode(r->ctx, &s, &len);
         if (err != LANDO_OK) {
-            return bad(r, err, "'%s' holds a malformed escape", where);
+            return bad(r, err, "'%s' holds a malformed escape", key_name(key));
         }
     }
-    return lando__fields_add_ref(r->ctx, f, name, name_len, s, len);
+    return append(r->ctx, f, name, name_len, s, len);
 }
 
 /*
@@ -458,37 +555,39 @@ static lando_err_t
 add_map(reader_t *r, lando_fields_t *f, PyObject *map, PyObject *key,
         unsigned flags)
 {
-    const char *where = key_name(key);
     PyObject *name_obj, *value;
     Py_ssize_t pos = 0;
-    lando_err_t err = LANDO_OK;
+    lando_err_t err;
 
-    if (!PyDict_Check(map)) {
-        return bad(r, LANDO_EBADEVENT, "'%s' must be an object", where);
+    if (!is_dict(map)) {
+        return bad(r, LANDO_EBADEVENT, "'%s' must be an object", key_name(key));
     }
+    err = reserve(r->ctx, f, PyDict_Size(map));
     while (err == LANDO_OK && PyDict_Next(map, &pos, &name_obj, &value)) {
-        const char *name;
-        size_t name_len;
+        const char *name, *s;
+        size_t name_len, len;
+        bool list = is_list(value);
+        Py_ssize_t n = list ? PyList_Size(value) : 1;
 
         err = text(name_obj, &name, &name_len);
         if (err == LANDO_OK && (flags & MAP_DECODE)) {
             err = decode(r->ctx, &name, &name_len);
         }
         if (err != LANDO_OK) {
-            return bad(r, err, "'%s' has a malformed name", where);
+            return bad(r, err, "'%s' has a malformed name", key_name(key));
         }
 
-        if (value == Py_None) {
-            continue;
-        }
-        if (!PyList_Check(value)) {
-            err = add_pair(r, f, name, name_len, value, flags, where);
-            continue;
-        }
-        for (Py_ssize_t i = 0; err == LANDO_OK && i < PyList_Size(value); i++) {
-            PyObject *item = PyList_GetItem(value, i);
-            if (item != NULL && item != Py_None) {
-                err = add_pair(r, f, name, name_len, item, flags, where);
+        /* A single value is read as a list of one. */
+        for (Py_ssize_t i = 0; err == LANDO_OK && i < n; i++) {
+            PyObject *item = list ? PyList_GetItem(value, i) : value;
+
+            if (item == NULL || item == Py_None) {
+                continue;
+            }
+            if (flags == 0 && fast_text(item, &s, &len)) {
+                err = append(r->ctx, f, name, name_len, s, len);
+            } else {
+                err = add_pair(r, f, name, name_len, item, flags, key);
             }
         }
     }
@@ -497,13 +596,20 @@ add_map(reader_t *r, lando_fields_t *f, PyObject *map, PyObject *key,
 
 /* ---- query strings for display -------------------------------------- */
 
-static bool
-unreserved(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-           c == '~';
-}
+/* RFC 3986's unreserved characters (letters, digits, "-._~"), as a
+ * table: one load per byte. Bytes from 128 up are 0. */
+/* clang-format off */
+static const unsigned char unreserved[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1,
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0,
+};
+/* clang-format on */
 
 static char *
 put_encoded(char *p, const char *s, size_t len)
@@ -512,7 +618,7 @@ put_encoded(char *p, const char *s, size_t len)
 
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (unreserved(c)) {
+        if (unreserved[c]) {
             *p++ = (char)c;
         } else {
             *p++ = '%';
@@ -574,7 +680,7 @@ join_raw_query(reader_t *r, PyObject *map)
     for (int pass = 0; pass < 2; pass++) {
         pos = 0;
         while (PyDict_Next(map, &pos, &name, &value)) {
-            Py_ssize_t n = PyList_Check(value) ? PyList_Size(value) : 1;
+            Py_ssize_t n = is_list(value) ? PyList_Size(value) : 1;
             const char *ns, *vs;
             size_t nl, vl;
 
@@ -582,8 +688,7 @@ join_raw_query(reader_t *r, PyObject *map)
                 return bad(r, LANDO_EBADEVENT, "query names must be text");
             }
             for (Py_ssize_t i = 0; i < n; i++) {
-                PyObject *v =
-                    PyList_Check(value) ? PyList_GetItem(value, i) : value;
+                PyObject *v = is_list(value) ? PyList_GetItem(value, i) : value;
                 if (v == NULL || text(v, &vs, &vl) != LANDO_OK) {
                     continue;
                 }
@@ -629,6 +734,7 @@ read_method(reader_t *r)
     PyObject *holder = r->event, *key = KEY(r, HTTP_METHOD);
     const char *where = "", *s;
     size_t len;
+    bool lower = false;
     lando_err_t err;
 
     switch (r->source) {
@@ -654,12 +760,17 @@ read_method(reader_t *r)
         if (s[i] == '\0' || !is_tchar((unsigned char)s[i])) {
             len = 0;
         }
+        lower |= s[i] >= 'a' && s[i] <= 'z';
     }
     if (len == 0) {
         return bad(r, LANDO_EBADEVENT, "'%s%s' is not an HTTP method", where,
                    key_name(key));
     }
-    return lando_request_set_method(r->req, s);
+    if (lower) {
+        return lando_request_set_method(r->req, s); /* upper-cases a copy */
+    }
+    r->req->method = s;
+    return LANDO_OK;
 }
 
 /* The stage, kept to strip it from an HTTP API path, and its variables. */
@@ -668,13 +779,9 @@ read_stage(reader_t *r)
 {
     PyObject *stage = member(r->rc, KEY(r, STAGE));
     PyObject *vars = member(r->event, KEY(r, STAGE_VARS));
-    lando_err_t err;
 
     if (stage != NULL && text(stage, &r->stage, &r->stage_len) == LANDO_OK) {
-        err = lando_request_set_stage(r->req, r->stage);
-        if (err != LANDO_OK) {
-            return err;
-        }
+        r->req->stage = r->stage;
     }
     if (vars == NULL) {
         return LANDO_OK;
@@ -707,7 +814,7 @@ strip_stage(reader_t *r, const char *path, size_t len)
 static lando_err_t
 read_query(reader_t *r, const char *raw, bool has_raw)
 {
-    PyObject *map, *key;
+    PyObject *map = NULL, *key;
     unsigned flags = 0;
     lando_err_t err;
 
@@ -741,13 +848,16 @@ read_query(reader_t *r, const char *raw, bool has_raw)
         /* fall through */
     default:
         key = KEY(r, MV_QUERY);
-        if (filled_map(r, key) == NULL) {
+        map = filled_map(r, key);
+        if (map == NULL) {
             key = KEY(r, QUERY);
         }
         break;
     }
 
-    map = member(r->event, key);
+    if (map == NULL) {
+        map = member(r->event, key);
+    }
     if (map == NULL) {
         return LANDO_OK;
     }
@@ -797,16 +907,12 @@ read_target(reader_t *r)
                    key_name(key));
     }
 
-    err = lando_request_set_path(r->req, s);
-    if (err != LANDO_OK) {
-        return err;
-    }
+    /* Borrowed like the headers: the event or the arena holds them. */
+    r->req->path = s;
+    r->req->raw_path = s;
     routed = strip_stage(r, s, len);
     if (routed != s) {
-        err = lando_request_set_routed_path(r->req, routed);
-        if (err != LANDO_OK) {
-            return err;
-        }
+        r->req->path = routed;
     }
     return read_query(r, query, query != NULL);
 }
@@ -829,7 +935,7 @@ read_cookies(reader_t *r)
     if (cookies == NULL) {
         return LANDO_OK;
     }
-    if (!PyList_Check(cookies)) {
+    if (!is_list(cookies)) {
         return bad(r, LANDO_EBADEVENT, "'cookies' must be a list");
     }
     n = PyList_Size(cookies);
@@ -956,21 +1062,18 @@ read_body(reader_t *r)
 
 lando_err_t
 lando__py_request(lando_gw_t *gw, lando_ctx_t *ctx, PyObject *event,
-                  lando_source_t source)
+                  PyObject *rc, lando_source_t source)
 {
     reader_t r = {
         .gw = gw,
         .ctx = ctx,
         .req = lando_req(ctx),
         .event = event,
+        .rc = rc,
         .source = source,
     };
     lando_err_t err;
 
-    r.rc = member(event, LANDO__KEY(gw, REQUEST_CONTEXT));
-    if (r.rc != NULL && !PyDict_Check(r.rc)) {
-        r.rc = NULL;
-    }
     if (r.rc != NULL) {
         lando__py_context_bind(gw, ctx, r.rc);
     }

@@ -73,6 +73,45 @@
 enum { LANDO__PY_KEYS(LANDO__PY_KEY_ENUM) LANDO__K_COUNT };
 #undef LANDO__PY_KEY_ENUM
 
+/*
+ * Header names and values that responses carry over and over, as (enum
+ * suffix, text). Each is created once as an interned str when the
+ * module is executed; lando__py_text() hands out these instead of
+ * decoding a new str, and interned strings also spare the result dicts
+ * hashing them. Only exact bytes match: "content-type" is decoded anew.
+ */
+#define LANDO__PY_TEXTS(X)                                                     \
+    X(CONTENT_TYPE, "Content-Type")                                            \
+    X(CONTENT_LENGTH, "Content-Length")                                        \
+    X(CONTENT_ENCODING, "Content-Encoding")                                    \
+    X(VARY, "Vary")                                                            \
+    X(ALLOW, "Allow")                                                          \
+    X(LOCATION, "Location")                                                    \
+    X(SET_COOKIE, "Set-Cookie")                                                \
+    X(CACHE_CONTROL, "Cache-Control")                                          \
+    X(ETAG, "ETag")                                                            \
+    X(ACAO, "Access-Control-Allow-Origin")                                     \
+    X(ACAC, "Access-Control-Allow-Credentials")                                \
+    X(ACAM, "Access-Control-Allow-Methods")                                    \
+    X(ACAH, "Access-Control-Allow-Headers")                                    \
+    X(ACMA, "Access-Control-Max-Age")                                          \
+    X(ACEH, "Access-Control-Expose-Headers")                                   \
+    X(APPLICATION_JSON, "application/json")                                    \
+    X(TEXT_PLAIN, "text/plain; charset=utf-8")                                 \
+    X(ORIGIN, "Origin")                                                        \
+    X(ACCEPT_ENCODING, "Accept-Encoding")                                      \
+    X(TRUE, "true")                                                            \
+    X(GZIP, "gzip")                                                            \
+    X(DEFLATE, "deflate")
+
+#define LANDO__PY_TEXT_ENUM(name, text) LANDO__T_##name,
+enum { LANDO__PY_TEXTS(LANDO__PY_TEXT_ENUM) LANDO__T_COUNT };
+#undef LANDO__PY_TEXT_ENUM
+
+/* Texts are found by their length first; longer ones are never looked
+ * up (the longest in the table has 32 bytes). */
+#define LANDO__TEXT_MAX_LEN 40
+
 /* One past the highest lando_source_t, for tables indexed by source. */
 #define LANDO__SOURCE_COUNT (LANDO_SOURCE_LATTICE_V2 + 1)
 
@@ -86,6 +125,11 @@ typedef struct lando_gw {
     PyObject *event_error; /* EventError(ValueError) */
     PyObject *setup_error; /* SetupError(RuntimeError) */
     PyObject *keys[LANDO__K_COUNT];
+    PyObject *texts[LANDO__T_COUNT];
+    /* The first text of each length and the next of the same length,
+     * -1 for none: a miss costs one load. */
+    signed char text_first[LANDO__TEXT_MAX_LEN + 1];
+    signed char text_next[LANDO__T_COUNT];
     PyObject *fallback[LANDO__SOURCE_COUNT]; /* minimal 500 per shape */
     PyObject *lambda_obj; /* the runtime's context, during a call */
     PyObject *rc;         /* the event's requestContext, ditto */
@@ -97,19 +141,23 @@ typedef struct lando_gw {
 
 /*
  * Tell the source of EVENT from its shape. Returns 0 and sets *SOURCE
- * for an HTTP proxy event; -1 with EventError set for anything else (a
- * non-dict, a WebSocket or SQS event, ...), or with MemoryError set.
+ * for an HTTP proxy event, and *RC to the event's requestContext when it
+ * is a dict (borrowed from EVENT), else NULL; -1 with EventError set for
+ * anything else (a non-dict, a WebSocket or SQS event, ...), or with
+ * MemoryError set.
  */
-int lando__py_detect(lando_gw_t *gw, PyObject *event, lando_source_t *source);
+int lando__py_detect(lando_gw_t *gw, PyObject *event, lando_source_t *source,
+                     PyObject **rc);
 
 /*
- * Fill the request of CTX (already begun for SOURCE) from EVENT. Strings
- * are borrowed from EVENT, which must outlive the invocation. Returns
- * LANDO_OK; LANDO_EBADEVENT for a malformed event, recorded on CTX with
+ * Fill the request of CTX (already begun for SOURCE) from EVENT, whose
+ * requestContext RC lando__py_detect() found. Strings are borrowed from
+ * EVENT, which must outlive the invocation. Returns LANDO_OK;
+ * LANDO_EBADEVENT for a malformed event, recorded on CTX with
  * lando_fail(); or LANDO_ENOMEM. Never leaves a Python exception set.
  */
 lando_err_t lando__py_request(lando_gw_t *gw, lando_ctx_t *ctx, PyObject *event,
-                              lando_source_t source);
+                              PyObject *rc, lando_source_t source);
 
 /*
  * Serve the runtime's context object CONTEXT (None or NULL for none) to
@@ -129,6 +177,20 @@ void lando__py_context_bind(lando_gw_t *gw, lando_ctx_t *ctx, PyObject *rc);
  * lookups find nothing rather than objects the runtime may have freed.
  */
 void lando__py_unbind(lando_gw_t *gw);
+
+/*
+ * Create the interned texts of LANDO__PY_TEXTS in GW. Returns 0, or -1
+ * with MemoryError set.
+ */
+int lando__py_texts_init(lando_gw_t *gw);
+
+/*
+ * S (LEN bytes) as a str: the interned text when S is one of
+ * LANDO__PY_TEXTS, else a new str decoded from UTF-8 with U+FFFD for
+ * bytes that are not. Returns a new reference, or NULL with an
+ * exception set.
+ */
+PyObject *lando__py_text(lando_gw_t *gw, const char *s, size_t len);
 
 /*
  * The response of CTX as a dict in the shape SOURCE expects. Returns a

@@ -56,11 +56,13 @@ log_rejected(lando_ctx_t *ctx, lando_source_t source)
 }
 
 /*
- * Serve one invocation of an HTTP event. The event and context are held
- * for the whole invocation, because the request borrows their strings.
+ * Serve one invocation of an HTTP event, whose requestContext RC (or
+ * NULL) lando__py_detect() found. The event and context are held for
+ * the whole invocation, because the request borrows their strings.
  */
 static PyObject *
-serve(lando_gw_t *gw, PyObject *event, PyObject *context, lando_source_t source)
+serve(lando_gw_t *gw, PyObject *event, PyObject *rc, PyObject *context,
+      lando_source_t source)
 {
     lando_ctx_t *ctx = gw->ctx;
     PyObject *result;
@@ -73,7 +75,7 @@ serve(lando_gw_t *gw, PyObject *event, PyObject *context, lando_source_t source)
     lando_ctx_begin(ctx, source);
     lando__py_lambda_bind(gw, ctx, context);
 
-    err = lando__py_request(gw, ctx, event, source);
+    err = lando__py_request(gw, ctx, event, rc, source);
     if (err == LANDO_OK) {
         lando_app_handle(gw->app, ctx);
         /* A handler that used the C API itself may have left an
@@ -121,7 +123,7 @@ handler(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     lando_gw_t *gw = gw_of(module);
     lando_source_t source;
-    PyObject *context;
+    PyObject *context, *rc;
 
     if (nargs < 1 || nargs > 2) {
         PyErr_Format(PyExc_TypeError,
@@ -140,12 +142,12 @@ handler(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
 
-    if (lando__py_detect(gw, args[0], &source) < 0) {
+    if (lando__py_detect(gw, args[0], &source, &rc) < 0) {
         return NULL;
     }
 
     context = nargs == 2 ? args[1] : Py_None;
-    return serve(gw, args[0], context, source);
+    return serve(gw, args[0], rc, context, source);
 }
 
 /* ---- module life cycle -------------------------------------------- */
@@ -205,7 +207,7 @@ module_exec(PyObject *module)
     lando_gw_t *gw = gw_of(module);
     lando_err_t err;
 
-    if (init_keys(gw) < 0) {
+    if (init_keys(gw) < 0 || lando__py_texts_init(gw) < 0) {
         return -1;
     }
     if (add_exception(module, "EventError", PyExc_ValueError,
@@ -285,6 +287,9 @@ module_clear(PyObject *module)
     }
     for (size_t i = 0; i < LANDO__K_COUNT; i++) {
         Py_CLEAR(gw->keys[i]);
+    }
+    for (size_t i = 0; i < LANDO__T_COUNT; i++) {
+        Py_CLEAR(gw->texts[i]);
     }
     return 0;
 }

@@ -156,152 +156,57 @@ put_str_key(PyObject *dict, PyObject *key, PyObject *value)
     return rc;
 }
 
-/*
- * Header names and values as str. Both are free of CR, LF and NUL but
- * may, in theory, hold bytes that are not UTF-8; those become U+FFFD
- * rather than a str the runtime could not encode.
- */
-static PyObject *
-header_str(const char *s, size_t len)
+/* ---- header texts ---------------------------------------------------- */
+
+/* The chains of lando_gw_t index texts with a signed char. */
+_Static_assert(LANDO__T_COUNT <= 127, "too many texts for signed char links");
+
+static const char *const text_of[LANDO__T_COUNT] = {
+#define TEXT_OF(name, text) text,
+    LANDO__PY_TEXTS(TEXT_OF)
+#undef TEXT_OF
+};
+
+int
+lando__py_texts_init(lando_gw_t *gw)
 {
+    memset(gw->text_first, -1, sizeof(gw->text_first));
+    memset(gw->text_next, -1, sizeof(gw->text_next));
+    /* Backwards, so that each length's chain runs in table order. */
+    for (int i = LANDO__T_COUNT - 1; i >= 0; i--) {
+        size_t len = strlen(text_of[i]);
+
+        gw->texts[i] = PyUnicode_InternFromString(text_of[i]);
+        if (gw->texts[i] == NULL) {
+            return -1;
+        }
+        if (len <= LANDO__TEXT_MAX_LEN) {
+            gw->text_next[i] = gw->text_first[len];
+            gw->text_first[len] = (signed char)i;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Header names and values are free of CR, LF and NUL but may, in
+ * theory, hold bytes that are not UTF-8; those become U+FFFD rather than
+ * a str the runtime could not encode.
+ */
+PyObject *
+lando__py_text(lando_gw_t *gw, const char *s, size_t len)
+{
+    if (len <= LANDO__TEXT_MAX_LEN) {
+        for (int i = gw->text_first[len]; i >= 0; i = gw->text_next[i]) {
+            if (memcmp(text_of[i], s, len) == 0) {
+                return Py_NewRef(gw->texts[i]);
+            }
+        }
+    }
     return PyUnicode_DecodeUTF8(s, (Py_ssize_t)len, "replace");
 }
 
-static bool
-is_set_cookie(const lando_field_t *item)
-{
-    return item->name_len == 10 &&
-           strncasecmp(item->name, "set-cookie", 10) == 0;
-}
-
-/*
- * The number of headers named like header I, or 0 when an earlier
- * header has that name (its group was handled there).
- */
-static size_t
-group_size(const lando_fields_t *f, size_t i)
-{
-    const lando_field_t *item = lando_fields_at(f, i);
-    size_t count = lando_fields_count(f), n = 1;
-
-    for (size_t j = 0; j < i; j++) {
-        if (lando__name_eq(f, lando_fields_at(f, j), item->name,
-                           item->name_len)) {
-            return 0;
-        }
-    }
-    for (size_t j = i + 1; j < count; j++) {
-        if (lando__name_eq(f, lando_fields_at(f, j), item->name,
-                           item->name_len)) {
-            n++;
-        }
-    }
-    return n;
-}
-
-/* The values of header I's group as a list. New reference. */
-static PyObject *
-group_list(const lando_fields_t *f, size_t i)
-{
-    const lando_field_t *item = lando_fields_at(f, i);
-    size_t count = lando_fields_count(f);
-    PyObject *list = PyList_New(0);
-
-    for (size_t j = i; list != NULL && j < count; j++) {
-        const lando_field_t *other = lando_fields_at(f, j);
-        PyObject *value;
-
-        if (!lando__name_eq(f, other, item->name, item->name_len)) {
-            continue;
-        }
-        value = header_str(other->value, other->value_len);
-        if (value == NULL || PyList_Append(list, value) < 0) {
-            Py_XDECREF(value);
-            Py_CLEAR(list);
-            break;
-        }
-        Py_DECREF(value);
-    }
-    return list;
-}
-
-/* The values of header I's group joined with ", ". New reference. */
-static PyObject *
-group_joined(lando_ctx_t *ctx, const lando_fields_t *f, size_t i)
-{
-    const lando_field_t *item = lando_fields_at(f, i);
-    size_t count = lando_fields_count(f), size = 0, used = 0;
-    char *buf;
-
-    for (size_t j = i; j < count; j++) {
-        const lando_field_t *other = lando_fields_at(f, j);
-        if (lando__name_eq(f, other, item->name, item->name_len)) {
-            size += other->value_len + 2;
-        }
-    }
-    buf = lando_ctx_alloc(ctx, size + 1);
-    if (buf == NULL) {
-        return PyErr_NoMemory();
-    }
-    for (size_t j = i; j < count; j++) {
-        const lando_field_t *other = lando_fields_at(f, j);
-        if (!lando__name_eq(f, other, item->name, item->name_len)) {
-            continue;
-        }
-        if (used > 0) {
-            memcpy(buf + used, ", ", 2);
-            used += 2;
-        }
-        memcpy(buf + used, other->value, other->value_len);
-        used += other->value_len;
-    }
-    return header_str(buf, used);
-}
-
-/* The last value of header I's group. New reference. */
-static PyObject *
-group_last(const lando_fields_t *f, size_t i)
-{
-    const lando_field_t *item = lando_fields_at(f, i);
-    const lando_field_t *last = item;
-    size_t count = lando_fields_count(f);
-
-    for (size_t j = i + 1; j < count; j++) {
-        const lando_field_t *other = lando_fields_at(f, j);
-        if (lando__name_eq(f, other, item->name, item->name_len)) {
-            last = other;
-        }
-    }
-    return header_str(last->value, last->value_len);
-}
-
-/* The value of header I's group of N, joined when N > 1. */
-static PyObject *
-one_or_joined(lando_ctx_t *ctx, const lando_fields_t *f, size_t i, size_t n)
-{
-    const lando_field_t *item = lando_fields_at(f, i);
-
-    if (n == 1) {
-        return header_str(item->value, item->value_len);
-    }
-    return group_joined(ctx, f, i);
-}
-
-/* Append the items of VALUES (a new reference, taken over) to LIST. */
-static int
-extend(PyObject *list, PyObject *values)
-{
-    Py_ssize_t len;
-    int rc;
-
-    if (values == NULL) {
-        return -1;
-    }
-    len = PyList_Size(list);
-    rc = PyList_SetSlice(list, len, len, values);
-    Py_DECREF(values);
-    return rc;
-}
+/* ---- header maps ----------------------------------------------------- */
 
 /* How the header maps of each shape are written. */
 typedef enum header_style {
@@ -329,93 +234,275 @@ style_of(lando_source_t source)
     }
 }
 
-/* Write the group of header I, of N values, into HEADERS, MULTI or
- * COOKIES as STYLE says. */
-static int
-put_group(lando_ctx_t *ctx, header_style_t style, const lando_fields_t *f,
-          size_t i, size_t n, PyObject *headers, PyObject *multi,
-          PyObject *cookies)
-{
-    const lando_field_t *item = lando_fields_at(f, i);
-    PyObject *name = header_str(item->name, item->name_len);
+/*
+ * The header maps being written. A header's group is the headers named
+ * like it (in any case); the group is written where its first member
+ * stands, and LATER marks the other members so they are passed over.
+ */
+typedef struct writer {
+    lando_gw_t *gw;
+    lando_ctx_t *ctx;
+    const lando_fields_t *f;
+    header_style_t style;
+    unsigned char *later; /* one flag per header */
+    PyObject *headers;
+    PyObject *multi; /* made when a first group needs it */
+    PyObject *cookies;
+} writer_t;
 
-    switch (style) {
+static bool
+is_set_cookie(const lando_field_t *item)
+{
+    return item->name_len == 10 &&
+           strncasecmp(item->name, "set-cookie", 10) == 0;
+}
+
+/* The size of header I's group, marking its other members. */
+static size_t
+group_mark(writer_t *w, size_t i)
+{
+    const lando_field_t *items = w->f->items;
+    const lando_field_t *item = &items[i];
+    size_t count = w->f->count, n = 1;
+
+    /* Lengths first: most pairs differ there, without a call. */
+    for (size_t j = i + 1; j < count; j++) {
+        if (!w->later[j] && items[j].name_len == item->name_len &&
+            lando__name_eq(w->f, &items[j], item->name, item->name_len)) {
+            w->later[j] = 1;
+            n++;
+        }
+    }
+    return n;
+}
+
+/* The members of header I's group, in order: FIRST, then NEXT(prev). */
+static const lando_field_t *
+group_next(const writer_t *w, size_t i, const lando_field_t *prev)
+{
+    const lando_field_t *items = w->f->items;
+    size_t count = w->f->count;
+
+    if (prev == NULL) {
+        return &items[i];
+    }
+    for (size_t j = (size_t)(prev - items) + 1; j < count; j++) {
+        if (items[j].name_len == items[i].name_len &&
+            lando__name_eq(w->f, &items[j], items[i].name, items[i].name_len)) {
+            return &items[j];
+        }
+    }
+    return NULL;
+}
+
+/* The values of header I's group as a list. New reference. */
+static PyObject *
+group_list(const writer_t *w, size_t i)
+{
+    const lando_field_t *other = NULL;
+    PyObject *list = PyList_New(0);
+
+    while (list != NULL && (other = group_next(w, i, other)) != NULL) {
+        PyObject *value = lando__py_text(w->gw, other->value, other->value_len);
+
+        if (value == NULL || PyList_Append(list, value) < 0) {
+            Py_XDECREF(value);
+            Py_CLEAR(list);
+            break;
+        }
+        Py_DECREF(value);
+    }
+    return list;
+}
+
+/* The values of header I's group joined with ", ". New reference. */
+static PyObject *
+group_joined(const writer_t *w, size_t i)
+{
+    const lando_field_t *other = NULL;
+    size_t size = 0, used = 0;
+    char *buf;
+
+    while ((other = group_next(w, i, other)) != NULL) {
+        size += other->value_len + 2;
+    }
+    buf = lando_ctx_alloc(w->ctx, size + 1);
+    if (buf == NULL) {
+        return PyErr_NoMemory();
+    }
+    while ((other = group_next(w, i, other)) != NULL) {
+        if (used > 0) {
+            memcpy(buf + used, ", ", 2);
+            used += 2;
+        }
+        memcpy(buf + used, other->value, other->value_len);
+        used += other->value_len;
+    }
+    return lando__py_text(w->gw, buf, used);
+}
+
+/* The last value of header I's group. New reference. */
+static PyObject *
+group_last(const writer_t *w, size_t i)
+{
+    const lando_field_t *other = NULL, *last = NULL;
+
+    while ((other = group_next(w, i, other)) != NULL) {
+        last = other;
+    }
+    return lando__py_text(w->gw, last->value, last->value_len);
+}
+
+/* The value of header I's group of N, joined when N > 1. */
+static PyObject *
+one_or_joined(const writer_t *w, size_t i, size_t n)
+{
+    const lando_field_t *item = &w->f->items[i];
+
+    if (n == 1) {
+        return lando__py_text(w->gw, item->value, item->value_len);
+    }
+    return group_joined(w, i);
+}
+
+/* Append the items of VALUES (a new reference, taken over) to LIST. */
+static int
+extend(PyObject *list, PyObject *values)
+{
+    Py_ssize_t len;
+    int rc;
+
+    if (values == NULL) {
+        return -1;
+    }
+    len = PyList_Size(list);
+    rc = PyList_SetSlice(list, len, len, values);
+    Py_DECREF(values);
+    return rc;
+}
+
+/* The multi-value map, made on first use. Borrowed. */
+static PyObject *
+multi_map(writer_t *w)
+{
+    if (w->multi == NULL) {
+        w->multi = PyDict_New();
+    }
+    return w->multi;
+}
+
+/* As put_str_key(), into the multi-value map. */
+static int
+put_multi(writer_t *w, PyObject *name, PyObject *values)
+{
+    PyObject *multi = multi_map(w);
+
+    if (multi == NULL) {
+        Py_XDECREF(name);
+        Py_XDECREF(values);
+        return -1;
+    }
+    return put_str_key(multi, name, values);
+}
+
+/* Write the group of header I, of N values, into the map or list that
+ * the style says. */
+static int
+put_group(writer_t *w, size_t i, size_t n)
+{
+    const lando_field_t *item = &w->f->items[i];
+    PyObject *name;
+
+    if (w->style == STYLE_HTTP && is_set_cookie(item)) {
+        return extend(w->cookies, group_list(w, i));
+    }
+    name = lando__py_text(w->gw, item->name, item->name_len);
+
+    switch (w->style) {
     case STYLE_MULTI:
-        return put_str_key(multi, name, group_list(f, i));
+        return put_multi(w, name, group_list(w, i));
     case STYLE_REST:
         if (n > 1) {
-            return put_str_key(multi, name, group_list(f, i));
+            return put_multi(w, name, group_list(w, i));
         }
-        return put_str_key(headers, name,
-                           header_str(item->value, item->value_len));
+        return put_str_key(w->headers, name,
+                           lando__py_text(w->gw, item->value, item->value_len));
     case STYLE_HTTP:
-        if (!is_set_cookie(item)) {
-            return put_str_key(headers, name, one_or_joined(ctx, f, i, n));
-        }
-        Py_XDECREF(name);
-        return extend(cookies, group_list(f, i));
+        return put_str_key(w->headers, name, one_or_joined(w, i, n));
     case STYLE_SINGLE:
     default:
         if (!is_set_cookie(item)) {
-            return put_str_key(headers, name, one_or_joined(ctx, f, i, n));
+            return put_str_key(w->headers, name, one_or_joined(w, i, n));
         }
         if (n > 1) {
-            lando_log(ctx, LANDO_LOG_WARN,
+            lando_log(w->ctx, LANDO_LOG_WARN,
                       "%s responses carry one Set-Cookie header; %zu of %zu "
                       "dropped, the last one sent",
-                      lando_source_name(lando_ctx_source(ctx)), n - 1, n);
+                      lando_source_name(lando_ctx_source(w->ctx)), n - 1, n);
         }
-        return put_str_key(headers, name, group_last(f, i));
+        return put_str_key(w->headers, name, group_last(w, i));
     }
 }
+
+/* Room for the LATER flags of this many headers on the stack. */
+#define LATER_ON_STACK 32
 
 static int
 put_headers(lando_gw_t *gw, lando_ctx_t *ctx, lando_source_t source,
             PyObject *dict)
 {
-    const lando_fields_t *f = lando_response_headers(lando_res(ctx));
-    header_style_t style = style_of(source);
-    size_t count = lando_fields_count(f);
-    PyObject *headers = NULL, *multi = NULL, *cookies = NULL;
+    unsigned char later_stack[LATER_ON_STACK];
+    writer_t w = {
+        .gw = gw,
+        .ctx = ctx,
+        .f = lando_response_headers(lando_res(ctx)),
+        .style = style_of(source),
+        .later = later_stack,
+    };
+    size_t count = w.f->count;
     int rc = -1;
 
-    if (style != STYLE_MULTI && (headers = PyDict_New()) == NULL) {
+    if (count > LATER_ON_STACK &&
+        (w.later = lando_ctx_alloc(ctx, count)) == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    memset(w.later, 0, count);
+
+    if (w.style != STYLE_MULTI && (w.headers = PyDict_New()) == NULL) {
         goto out;
     }
-    if ((style == STYLE_MULTI || style == STYLE_REST) &&
-        (multi = PyDict_New()) == NULL) {
+    if (w.style == STYLE_MULTI && multi_map(&w) == NULL) {
         goto out;
     }
-    if (style == STYLE_HTTP && (cookies = PyList_New(0)) == NULL) {
+    if (w.style == STYLE_HTTP && (w.cookies = PyList_New(0)) == NULL) {
         goto out;
     }
 
     for (size_t i = 0; i < count; i++) {
-        size_t n = group_size(f, i);
-        if (n > 0 &&
-            put_group(ctx, style, f, i, n, headers, multi, cookies) < 0) {
+        if (!w.later[i] && put_group(&w, i, group_mark(&w, i)) < 0) {
             goto out;
         }
     }
 
-    if (headers != NULL &&
-        PyDict_SetItem(dict, LANDO__KEY(gw, HEADERS), headers) < 0) {
+    if (w.headers != NULL &&
+        PyDict_SetItem(dict, LANDO__KEY(gw, HEADERS), w.headers) < 0) {
         goto out;
     }
-    if (multi != NULL && (style == STYLE_MULTI || PyDict_Size(multi) > 0) &&
-        PyDict_SetItem(dict, LANDO__KEY(gw, MV_HEADERS), multi) < 0) {
+    if (w.multi != NULL &&
+        PyDict_SetItem(dict, LANDO__KEY(gw, MV_HEADERS), w.multi) < 0) {
         goto out;
     }
-    if (cookies != NULL &&
-        PyDict_SetItem(dict, LANDO__KEY(gw, COOKIES), cookies) < 0) {
+    if (w.cookies != NULL &&
+        PyDict_SetItem(dict, LANDO__KEY(gw, COOKIES), w.cookies) < 0) {
         goto out;
     }
     rc = 0;
 
 out:
-    Py_XDECREF(headers);
-    Py_XDECREF(multi);
-    Py_XDECREF(cookies);
+    Py_XDECREF(w.headers);
+    Py_XDECREF(w.multi);
+    Py_XDECREF(w.cookies);
     return rc;
 }
 

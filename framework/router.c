@@ -36,12 +36,20 @@
 #define uthash_malloc(sz) lando__malloc(sz)
 #define uthash_free(ptr, sz) lando__free(ptr)
 #define uthash_nonfatal_oom(obj) ((obj)->hash_oom = true)
+/* FNV-1a: a few instructions per byte against some sixty for the default
+ * on a short segment. The tables change only at setup, and lookups never
+ * insert, so a request cannot grow a chain whatever its segments. */
+#define HASH_FUNCTION(keyptr, keylen, hashv) HASH_FNV(keyptr, keylen, hashv)
 #include <uthash.h>
 
 /* Canonical order of the Allow header, indexed by bit position. */
 static const char *const method_names[LANDO__M_COUNT] = {
     "GET",    "HEAD",    "POST",    "PUT",   "PATCH",
     "DELETE", "OPTIONS", "CONNECT", "TRACE",
+};
+
+static const unsigned char method_lens[LANDO__M_COUNT] = {
+    3, 4, 4, 3, 5, 6, 7, 7, 5,
 };
 
 #define ALL_METHODS ((1u << LANDO__M_COUNT) - 1)
@@ -78,6 +86,17 @@ struct lando_router {
 
 /* ---- methods ---------------------------------------------------------- */
 
+/* Whether M is exactly the upper-case literal LIT; no call for it. */
+static bool
+method_is(const char *m, const char *lit)
+{
+    while (*lit && *m == *lit) {
+        m++;
+        lit++;
+    }
+    return *m == '\0' && *lit == '\0';
+}
+
 unsigned
 lando__method_bit(const char *m)
 {
@@ -86,25 +105,25 @@ lando__method_bit(const char *m)
     }
     switch (m[0]) {
     case 'G':
-        return strcmp(m, "GET") == 0 ? LANDO__M_GET : 0;
+        return method_is(m, "GET") ? LANDO__M_GET : 0;
     case 'H':
-        return strcmp(m, "HEAD") == 0 ? LANDO__M_HEAD : 0;
+        return method_is(m, "HEAD") ? LANDO__M_HEAD : 0;
     case 'P':
-        if (strcmp(m, "POST") == 0) {
+        if (method_is(m, "POST")) {
             return LANDO__M_POST;
         }
-        if (strcmp(m, "PUT") == 0) {
+        if (method_is(m, "PUT")) {
             return LANDO__M_PUT;
         }
-        return strcmp(m, "PATCH") == 0 ? LANDO__M_PATCH : 0;
+        return method_is(m, "PATCH") ? LANDO__M_PATCH : 0;
     case 'D':
-        return strcmp(m, "DELETE") == 0 ? LANDO__M_DELETE : 0;
+        return method_is(m, "DELETE") ? LANDO__M_DELETE : 0;
     case 'O':
-        return strcmp(m, "OPTIONS") == 0 ? LANDO__M_OPTIONS : 0;
+        return method_is(m, "OPTIONS") ? LANDO__M_OPTIONS : 0;
     case 'C':
-        return strcmp(m, "CONNECT") == 0 ? LANDO__M_CONNECT : 0;
+        return method_is(m, "CONNECT") ? LANDO__M_CONNECT : 0;
     case 'T':
-        return strcmp(m, "TRACE") == 0 ? LANDO__M_TRACE : 0;
+        return method_is(m, "TRACE") ? LANDO__M_TRACE : 0;
     default:
         return 0;
     }
@@ -565,14 +584,16 @@ typedef struct walk {
 /*
  * Split and decode PATH into W in one arena block: the segment table,
  * the trail and the decoded text. The decoded text is never longer than
- * the path, and each NUL takes the place of the '/' that ended it.
+ * the path, and each NUL takes the place of the '/' that ended it. A
+ * path without a '%' (nearly all of them) decodes to itself: it is
+ * copied once and cut in place.
  */
 static lando_err_t
 walk_init(walk_t *w, lando_ctx_t *ctx, const char *path)
 {
     const char *p = split_start(path ? path : "");
-    size_t len = strlen(p);
-    size_t n = 0;
+    size_t len, n = 0;
+    bool escaped;
     unsigned char *block;
     char *buf;
 
@@ -580,9 +601,12 @@ walk_init(walk_t *w, lando_ctx_t *ctx, const char *path)
     w->ctx = ctx;
     w->cands_tail = &w->cands;
 
+    len = strlen(p);
+    escaped = memchr(p, '%', len) != NULL;
     if (len > 0) {
-        n = 1;
-        for (const char *s = p; (s = strchr(s, '/')) != NULL; s++) {
+        const char *s = p, *end = p + len;
+
+        for (n = 1; (s = memchr(s, '/', (size_t)(end - s))) != NULL; s++) {
             n++;
         }
     }
@@ -596,6 +620,24 @@ walk_init(walk_t *w, lando_ctx_t *ctx, const char *path)
     w->trail = (const node_t **)(block + n * sizeof(dseg_t));
     buf = (char *)(block + n * sizeof(dseg_t) + (n + 1) * sizeof(node_t *));
     w->n = n;
+
+    if (!escaped) {
+        char *stop = buf + len;
+
+        memcpy(buf, p, len + 1);
+        for (size_t i = 0; i < n; i++) {
+            char *end = memchr(buf, '/', (size_t)(stop - buf));
+
+            if (end == NULL) {
+                end = stop;
+            }
+            *end = '\0';
+            w->segs[i].p = buf;
+            w->segs[i].len = (size_t)(end - buf);
+            buf = end + 1;
+        }
+        return LANDO_OK;
+    }
 
     for (size_t i = 0; i < n; i++) {
         const char *slash = strchr(p, '/');
@@ -837,7 +879,7 @@ allow_write(char *out, unsigned bits, const cand_t *cands)
 
     for (unsigned i = 0; i < LANDO__M_COUNT; i++) {
         if (bits & (1u << i)) {
-            size_t n = strlen(method_names[i]);
+            size_t n = method_lens[i];
 
             if (out) {
                 memcpy(out + len, method_names[i], n);

@@ -129,51 +129,264 @@ describe(const em_state_t *st, const lando_error_t *rec,
     }
 }
 
-/* A JSON string for S, or for FALLBACK when S is not valid UTF-8. */
-static json_t *
-json_text(const char *s, const char *fallback)
-{
-    json_t *j = s ? json_string(s) : NULL;
+/* ---- the JSON body --------------------------------------------------- */
 
-    return j ? j : json_string(fallback);
+/*
+ * The body is written by hand rather than built as jansson values and
+ * dumped: it is a function of four short strings, and this path answers
+ * every 404. The bytes are those jansson's compact dump of the same
+ * object gives (keys in insertion order, '"', '\\' and control
+ * characters escaped, \u00XX in upper case, '/' and non-ASCII as they
+ * are); the unit test compares the two.
+ */
+
+/*
+ * Length of the valid UTF-8 sequence at S (AVAIL bytes left), or 0 when
+ * it is not one. The rules are jansson's: no overlong forms, no
+ * surrogates, nothing above U+10FFFF.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t avail)
+{
+    unsigned c = s[0];
+    size_t n;
+    unsigned long v;
+
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        n = 2;
+        v = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        n = 3;
+        v = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 4;
+        v = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (avail < n) {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            return 0;
+        }
+        v = (v << 6) | (s[i] & 0x3F);
+    }
+    if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF) || (n == 3 && v < 0x800) ||
+        (n == 4 && v < 0x10000)) {
+        return 0;
+    }
+    return n;
+}
+
+/*
+ * How jansson writes each ASCII byte in a string: 0 as it is, 'u' as
+ * \u00XX, any other letter as that backslash escape.
+ */
+/* clang-format off */
+static const char json_escape[128] = {
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'b', 't', 'n', 'u', 'f', 'r', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+    0, 0, '"', 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, '\\', 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0,
+};
+/* clang-format on */
+
+/* A member's text and its lengths as it is and as a JSON string. */
+typedef struct member {
+    const char *s;
+    size_t len;
+    size_t json_len; /* quotes included; len + 2 when nothing is escaped */
+} member_t;
+
+/*
+ * Measure S as a JSON string into M. Returns false when S is not valid
+ * UTF-8, as json_string() refuses it.
+ */
+static bool
+json_measure(const char *s, member_t *m)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + strlen(s);
+    size_t extra = 0;
+
+    while (p < end) {
+        size_t seq;
+
+        if (*p < 0x80) {
+            char e = json_escape[*p++];
+
+            if (e != 0) {
+                extra += e == 'u' ? 5 : 1;
+            }
+            continue;
+        }
+        seq = utf8_seq(p, (size_t)(end - p));
+        if (seq == 0) {
+            return false;
+        }
+        p += seq;
+    }
+    m->s = s;
+    m->len = (size_t)(end - (const unsigned char *)s);
+    m->json_len = m->len + 2 + extra;
+    return true;
+}
+
+/* Write the measured M as a JSON string at W; returns the end. */
+static char *
+json_put(char *w, const member_t *m)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    const unsigned char *p = (const unsigned char *)m->s;
+    const unsigned char *end = p + m->len;
+
+    *w++ = '"';
+    if (m->json_len == m->len + 2) {
+        memcpy(w, m->s, m->len);
+        w += m->len;
+        p = end;
+    }
+    for (; p < end; p++) {
+        char e = *p < 0x80 ? json_escape[*p] : 0;
+
+        if (e == 0) {
+            *w++ = (char)*p;
+        } else if (e == 'u') {
+            memcpy(w, "\\u00", 4);
+            w[4] = hex[*p >> 4];
+            w[5] = hex[*p & 15];
+            w += 6;
+        } else {
+            *w++ = '\\';
+            *w++ = e;
+        }
+    }
+    *w++ = '"';
+    return w;
+}
+
+/*
+ * Measure into M the text of a member: S when it is valid UTF-8, else
+ * FALLBACK. False when neither is usable.
+ */
+static bool
+member_text(const char *s, const char *fallback, member_t *m)
+{
+    return (s && json_measure(s, m)) || (fallback && json_measure(fallback, m));
+}
+
+/* STATUS in decimal at W; returns the end. */
+static char *
+put_int(char *w, int status)
+{
+    char digits[24];
+    long long v = status;
+    size_t n = 0;
+
+    if (v < 0) {
+        *w++ = '-';
+        v = -v;
+    }
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (n > 0) {
+        *w++ = digits[--n];
+    }
+    return w;
+}
+
+#define BODY_HEAD "{\"error\":{\"status\":"
+#define BODY_CODE ",\"code\":"
+#define BODY_MESSAGE ",\"message\":"
+#define BODY_DETAIL ",\"detail\":"
+#define BODY_TAIL "}}"
+#define LIT_LEN(s) (sizeof(s) - 1)
+
+/*
+ * Format the body for INFO into the arena of CTX: *BODY and *LEN.
+ * Returns LANDO_OK or LANDO_ENOMEM (also when a text and its stand-in
+ * are both unusable, as jansson's refusal answered before).
+ */
+static lando_err_t
+format_body(lando_ctx_t *ctx, const lando_error_info_t *info, const char **body,
+            size_t *len)
+{
+    member_t slug, message, detail;
+    size_t size;
+    char *buf, *w;
+
+    if (!member_text(info->slug, "error", &slug) ||
+        !member_text(info->message, lando_strerror(info->code), &message) ||
+        (info->detail && !member_text(info->detail, "(not UTF-8)", &detail))) {
+        return LANDO_ENOMEM;
+    }
+
+    size = LIT_LEN(BODY_HEAD) + 12 + LIT_LEN(BODY_CODE) + slug.json_len +
+           LIT_LEN(BODY_MESSAGE) + message.json_len + LIT_LEN(BODY_TAIL) + 1;
+    if (info->detail) {
+        size += LIT_LEN(BODY_DETAIL) + detail.json_len;
+    }
+    buf = lando_ctx_alloc(ctx, size);
+    if (!buf) {
+        return LANDO_ENOMEM;
+    }
+
+    w = buf;
+    memcpy(w, BODY_HEAD, LIT_LEN(BODY_HEAD));
+    w = put_int(w + LIT_LEN(BODY_HEAD), info->status);
+    memcpy(w, BODY_CODE, LIT_LEN(BODY_CODE));
+    w = json_put(w + LIT_LEN(BODY_CODE), &slug);
+    memcpy(w, BODY_MESSAGE, LIT_LEN(BODY_MESSAGE));
+    w = json_put(w + LIT_LEN(BODY_MESSAGE), &message);
+    if (info->detail) {
+        memcpy(w, BODY_DETAIL, LIT_LEN(BODY_DETAIL));
+        w = json_put(w + LIT_LEN(BODY_DETAIL), &detail);
+    }
+    memcpy(w, BODY_TAIL, LIT_LEN(BODY_TAIL));
+    w += LIT_LEN(BODY_TAIL);
+    *w = '\0';
+
+    *body = buf;
+    *len = (size_t)(w - buf);
+    return LANDO_OK;
 }
 
 lando_err_t
 lando_error_map_write(lando_ctx_t *ctx, const lando_error_info_t *info)
 {
     lando_response_t *res;
-    json_t *inner;
-    json_t *body;
-    lando_err_t err = LANDO_ENOMEM;
+    const char *body;
+    size_t len;
+    lando_err_t err;
 
     if (!ctx || !info) {
         return LANDO_EINVAL;
     }
     res = lando_res(ctx);
 
-    inner = json_object();
-    body = json_object();
-    if (!inner || !body) {
-        goto fail;
+    err = format_body(ctx, info, &body, &len);
+    if (err) {
+        return err;
     }
-    if (json_object_set_new(inner, "status", json_integer(info->status)) ||
-        json_object_set_new(inner, "code",
-                            json_text(info->slug, "error")) ||
-        json_object_set_new(inner, "message",
-                            json_text(info->message,
-                                      lando_strerror(info->code)))) {
-        goto fail;
-    }
-    if (info->detail &&
-        json_object_set_new(inner, "detail",
-                            json_text(info->detail, "(not UTF-8)"))) {
-        goto fail;
-    }
-    if (json_object_set_new(body, "error", inner)) {
-        inner = NULL;
-        goto fail;
-    }
-    inner = NULL;
 
     /* These describe the body being replaced. */
     lando_response_remove_header(res, "Content-Type");
@@ -181,11 +394,12 @@ lando_error_map_write(lando_ctx_t *ctx, const lando_error_info_t *info)
     lando_response_remove_header(res, "Content-Length");
     lando_response_set_body_mode(res, LANDO_BODY_AUTO);
 
-    err = lando_response_json(res, info->status, body);
-    body = NULL;
+    err = lando_response_set_header(res, "Content-Type", "application/json");
     if (err) {
         return err;
     }
+    lando_response_set_status(res, info->status);
+    lando_response_set_body_ref(res, body, len);
 
     if (info->status == 405) {
         const char *allow = lando_ctx_allow(ctx);
@@ -194,11 +408,6 @@ lando_error_map_write(lando_ctx_t *ctx, const lando_error_info_t *info)
             err = lando_response_set_header(res, "Allow", allow);
         }
     }
-    return err;
-
-fail:
-    json_decref(inner);
-    json_decref(body);
     return err;
 }
 

@@ -45,6 +45,21 @@ T_APP_TEST(fields_compare_names_exactly_unless_case_is_ignored)
     /* A prefix or a longer name is another name. */
     assert_null(lando_fields_get(&icase, "Nam"));
     assert_null(lando_fields_get(&icase, "Names"));
+
+    /* Long names are compared a word at a time where they agree; case
+     * may differ in any word, and a late difference still counts. */
+    lando__fields_add(ctx, &icase, "Access-Control-Request-Headers", 30,
+                      "w", 1);
+    assert_string_equal(
+        lando_fields_get(&icase, "Access-Control-Request-Headers"), "w");
+    assert_string_equal(
+        lando_fields_get(&icase, "access-control-request-headers"), "w");
+    assert_string_equal(
+        lando_fields_get(&icase, "Access-Control-REQUEST-Headers"), "w");
+    assert_string_equal(
+        lando_fields_get(&icase, "Access-Control-Request-HeaderS"), "w");
+    assert_null(lando_fields_get(&icase, "Access-Control-Request-Headerz"));
+    assert_null(lando_fields_get(&icase, "Access_Control-Request-Headers"));
 }
 
 T_APP_TEST(fields_grow_past_their_first_capacity)

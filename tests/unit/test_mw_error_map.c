@@ -410,6 +410,105 @@ error_map_uses_a_custom_formatter_and_falls_back_when_it_fails(
     t_app_free(app);
 }
 
+/* What the default body was before it was written by hand: jansson's
+ * compact dump, a text that is not UTF-8 replaced by its stand-in. */
+static char *
+jansson_body(const lando_error_info_t *info)
+{
+    json_t *inner = json_object();
+    json_t *outer = json_object();
+    json_t *slug = json_string(info->slug);
+    json_t *message = json_string(info->message);
+    char *text;
+
+    json_object_set_new(inner, "status", json_integer(info->status));
+    json_object_set_new(inner, "code", slug ? slug : json_string("error"));
+    json_object_set_new(inner, "message",
+                        message ? message
+                                : json_string(lando_strerror(info->code)));
+    if (info->detail) {
+        json_t *detail = json_string(info->detail);
+
+        json_object_set_new(inner, "detail",
+                            detail ? detail : json_string("(not UTF-8)"));
+    }
+    json_object_set_new(outer, "error", inner);
+    text = json_dumps(outer, JSON_COMPACT);
+    json_decref(outer);
+    return text;
+}
+
+static void
+assert_written_like_jansson(lando_app_t *app, const lando_error_info_t *info)
+{
+    lando_ctx_t *ctx = t_begin(app, "GET", "/");
+    char *expected = jansson_body(info);
+    json_malloc_t jmalloc;
+    json_free_t jfree;
+    size_t len;
+    const char *body;
+
+    json_get_alloc_funcs(&jmalloc, &jfree);
+    assert_non_null(expected);
+    assert_int_equal(lando_error_map_write(ctx, info), LANDO_OK);
+    body = lando_response_body(lando_res(ctx), &len);
+    assert_int_equal(len, strlen(expected));
+    assert_memory_equal(body, expected, len);
+    assert_string_equal(lando_response_header(lando_res(ctx), "Content-Type"),
+                        "application/json");
+    jfree(expected);
+}
+
+static void
+error_map_writes_the_bytes_jansson_would_dump(void **state)
+{
+    static const char *const texts[] = {
+        "plain",
+        "",
+        "quote \" backslash \\ slash / tab \t nl \n cr \r",
+        "\b\f\x01\x1f\x7f controls",
+        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80 \xe2\x80\xa8",
+        "bad \xff byte",
+        "overlong \xc0\xaf",
+        "surrogate \xed\xa0\x80",
+        "too high \xf4\x90\x80\x80",
+        "cut \xe2\x82",
+    };
+    static const int statuses[] = {404, 500, 0, -7, 2147483647};
+    lando_app_t *app = t_app_new();
+    char all[128];
+    size_t i, j;
+
+    for (i = 1; i < sizeof(all); i++) {
+        all[i - 1] = (char)i;
+    }
+    all[sizeof(all) - 1] = '\0';
+
+    for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        for (j = 0; j < sizeof(statuses) / sizeof(statuses[0]); j++) {
+            lando_error_info_t info = {
+                .code = LANDO_ENOTFOUND,
+                .status = statuses[j],
+                .slug = j % 2 ? texts[i] : "not_found",
+                .message = texts[i],
+                .detail = j % 3 ? texts[i] : NULL,
+            };
+
+            assert_written_like_jansson(app, &info);
+        }
+    }
+    {
+        lando_error_info_t info = {.code = LANDO_EBADREQUEST,
+                                   .status = 400,
+                                   .slug = all,
+                                   .message = all,
+                                   .detail = all};
+
+        assert_written_like_jansson(app, &info);
+    }
+    t_app_free(app);
+}
+
 static void
 error_map_refuses_bad_mappings(void **state)
 {
@@ -490,6 +589,7 @@ main(void)
         cmocka_unit_test(error_map_calls_the_custom_not_found_handler),
         cmocka_unit_test(
             error_map_uses_a_custom_formatter_and_falls_back_when_it_fails),
+        cmocka_unit_test(error_map_writes_the_bytes_jansson_would_dump),
         cmocka_unit_test(error_map_refuses_bad_mappings),
         cmocka_unit_test(
             error_map_constructor_survives_every_failed_allocation),
