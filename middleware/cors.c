@@ -435,7 +435,14 @@ preflight(lando_ctx_t *ctx, const cors_state_t *st, const char *origin,
     lando_err_t err;
 
     if (!allow) {
-        return lando_fail(ctx, LANDO_ENOTFOUND, NULL);
+        /* No route at the path: the rest of the chain answers the 404, so
+         * that error_map's formatter and not-found handler see it too. */
+        err = lando_next(ctx);
+        if (lando_response_vary(res, "Origin") != LANDO_OK &&
+            err == LANDO_OK) {
+            return lando_fail(ctx, LANDO_ENOMEM, NULL);
+        }
+        return err;
     }
     if (opted_out(lando_ctx_lookup_route(ctx, method))) {
         return lando_next(ctx);

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include <lando/mw/cors.h>
+#include <lando/mw/error_map.h>
 
 #include "support.h"
 
@@ -263,6 +264,40 @@ cors_preflight_for_a_path_without_routes_is_404(void **state)
     assert_int_equal(t_handle(ctx), 404);
     assert_int_equal(lando_ctx_error(ctx)->code, LANDO_ENOTFOUND);
     assert_null(hdr(ctx, "Access-Control-Allow-Methods"));
+    /* The answer depends on the origin like any other. */
+    assert_true(has_token(hdr(ctx, "Vary"), "Origin"));
+    t_app_free(app);
+}
+
+static lando_err_t
+custom_not_found(lando_ctx_t *ctx, void *data)
+{
+    (void)data;
+    return lando_response_text(lando_res(ctx), 404, "custom");
+}
+
+static void
+cors_preflight_404_goes_through_the_error_map(void **state)
+{
+    lando_cors_options_t opts = {.origins = app_origin};
+    lando_error_map_options_t em = {.not_found = custom_not_found};
+    lando_app_t *app = lando_app_new();
+    lando_mw_t mw;
+    lando_ctx_t *ctx;
+    size_t len;
+
+    assert_non_null(app);
+    assert_int_equal(lando_mw_cors(&opts, &mw), LANDO_OK);
+    assert_int_equal(lando_app_use(app, mw), LANDO_OK);
+    assert_int_equal(lando_mw_error_map(&em, &mw), LANDO_OK);
+    assert_int_equal(lando_app_use(app, mw), LANDO_OK);
+    assert_int_equal(lando_app_route(app, "GET", "/users", t_reply, NULL),
+                     LANDO_OK);
+
+    ctx = preflight(app, "/nowhere", "https://app.example.com", "GET", NULL);
+    assert_int_equal(t_handle(ctx), 404);
+    assert_string_equal(lando_response_body(lando_res(ctx), &len), "custom");
+    assert_true(has_token(hdr(ctx, "Vary"), "Origin"));
     t_app_free(app);
 }
 
@@ -608,6 +643,7 @@ main(void)
         cmocka_unit_test(
             cors_preflight_for_a_header_not_allowed_gets_no_allow_headers),
         cmocka_unit_test(cors_preflight_for_a_path_without_routes_is_404),
+        cmocka_unit_test(cors_preflight_404_goes_through_the_error_map),
         cmocka_unit_test(cors_never_sends_a_star_with_credentials),
         cmocka_unit_test(cors_sends_a_star_for_any_origin_without_credentials),
         cmocka_unit_test(
