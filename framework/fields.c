@@ -10,10 +10,33 @@
 
 #define FIELDS_FIRST_CAP 8u
 
-static int
-lower(int c)
+bool
+lando__ieq_lit(const char *s, size_t len, const char *lit)
 {
-    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+    size_t i;
+
+    for (i = 0; i < len; i++) {
+        if (lit[i] == '\0' || lando__lower((unsigned char)s[i]) != lit[i]) {
+            return false;
+        }
+    }
+    return lit[len] == '\0';
+}
+
+bool
+lando__istarts_lit(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    return len >= n && lando__ieq_lit(s, n, lit);
+}
+
+bool
+lando__iends_lit(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+
+    return len >= n && lando__ieq_lit(s + len - n, n, lit);
 }
 
 void
@@ -37,7 +60,7 @@ lando__name_eq(const lando_fields_t *f, const lando_field_t *item,
     if (!f->icase) {
         return memcmp(item->name, name, name_len) == 0;
     }
-    /* Names are mostly spelt alike: whole words first, and lower() only
+    /* Names are mostly spelt alike: whole words first, and lando__lower() only
      * from the first word that differs. */
     for (i = 0; i + sizeof(uint64_t) <= name_len; i += sizeof(uint64_t)) {
         uint64_t a, b;
@@ -52,7 +75,7 @@ lando__name_eq(const lando_fields_t *f, const lando_field_t *item,
         unsigned char a = (unsigned char)item->name[i];
         unsigned char b = (unsigned char)name[i];
 
-        if (a != b && lower(a) != lower(b)) {
+        if (a != b && lando__lower(a) != lando__lower(b)) {
             return false;
         }
     }

@@ -50,6 +50,21 @@ void *lando__arena_grow(lando_arena_t *a, void *ptr, size_t old, size_t n);
 void lando__arena_reset(lando_arena_t *a);
 void lando__arena_cleanup(lando_arena_t *a);
 
+/* ---- ASCII text helpers (fields.c) ---------------------------------- */
+
+/* C in lower case, for ASCII letters only: header names, media types. */
+static inline int
+lando__lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+
+/* Whether LEN bytes of S equal the lower-case literal LIT, ignoring the
+ * ASCII case of S; and the same for a prefix or a suffix of S. */
+bool lando__ieq_lit(const char *s, size_t len, const char *lit);
+bool lando__istarts_lit(const char *s, size_t len, const char *lit);
+bool lando__iends_lit(const char *s, size_t len, const char *lit);
+
 /* ---- fields (fields.c) ---------------------------------------------- */
 
 struct lando_fields {

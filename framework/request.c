@@ -11,12 +11,6 @@
 
 /* ---- small text helpers --------------------------------------------- */
 
-static int
-lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
 static bool
 is_ows(char c)
 {
@@ -43,35 +37,13 @@ media_type(const char *ct, size_t *len)
     return ct;
 }
 
-/* Case-insensitive equality of S (LEN bytes) with lower-case LIT. */
-static bool
-ieq(const char *s, size_t len, const char *lit)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        if (lit[i] == '\0' || lower((unsigned char)s[i]) != lit[i]) {
-            return false;
-        }
-    }
-    return lit[len] == '\0';
-}
-
-static bool
-iends(const char *s, size_t len, const char *lit)
-{
-    size_t n = strlen(lit);
-
-    return len >= n && ieq(s + len - n, n, lit);
-}
-
 static bool
 is_json_type(const char *ct)
 {
     size_t len;
     const char *t = media_type(ct, &len);
 
-    return ieq(t, len, "application/json") || iends(t, len, "+json");
+    return lando__ieq_lit(t, len, "application/json") || lando__iends_lit(t, len, "+json");
 }
 
 static bool
@@ -80,7 +52,7 @@ is_form_type(const char *ct)
     size_t len;
     const char *t = media_type(ct, &len);
 
-    return ieq(t, len, "application/x-www-form-urlencoded");
+    return lando__ieq_lit(t, len, "application/x-www-form-urlencoded");
 }
 
 /* ---- getters -------------------------------------------------------- */

@@ -11,12 +11,6 @@
 
 #include "internal.h"
 
-static int
-lower(int c)
-{
-    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
-}
-
 /* The token characters of RFC 9110 (letters, digits and
  * !#$%&'*+-.^_`|~), as a table: names are checked on every header set,
  * and a table costs one load per byte. Bytes from 128 up are 0. */
@@ -198,35 +192,6 @@ lando_response_body_mode(const lando_response_t *res)
 
 /* ---- text or binary ------------------------------------------------- */
 
-static bool
-ieq(const char *s, size_t len, const char *lit)
-{
-    size_t i;
-
-    for (i = 0; i < len; i++) {
-        if (lit[i] == '\0' || lower((unsigned char)s[i]) != lit[i]) {
-            return false;
-        }
-    }
-    return lit[len] == '\0';
-}
-
-static bool
-iends(const char *s, size_t len, const char *lit)
-{
-    size_t n = strlen(lit);
-
-    return len >= n && ieq(s + len - n, n, lit);
-}
-
-static bool
-istarts(const char *s, size_t len, const char *lit)
-{
-    size_t n = strlen(lit);
-
-    return len >= n && ieq(s, n, lit);
-}
-
 bool
 lando_content_type_is_text(const char *content_type)
 {
@@ -264,11 +229,11 @@ lando_content_type_is_text(const char *content_type)
         len--;
     }
 
-    if (istarts(t, len, "text/") && len > 5) {
+    if (lando__istarts_lit(t, len, "text/") && len > 5) {
         return true;
     }
     for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
-        if (ieq(t, len, exact[i])) {
+        if (lando__ieq_lit(t, len, exact[i])) {
             return true;
         }
     }
@@ -276,7 +241,7 @@ lando_content_type_is_text(const char *content_type)
         return false;
     }
     for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        if (iends(t, len, suffixes[i])) {
+        if (lando__iends_lit(t, len, suffixes[i])) {
             return true;
         }
     }
