@@ -1064,7 +1064,9 @@ error_body(lando_ctx_t *ctx, int status, lando_err_t code, bool with_detail)
     json_t *inner, *outer;
     int bad = 0;
 
-    msg = utf8_safe(ctx, e->message ? e->message : lando_strerror(code));
+    msg = utf8_safe(ctx, e->message && (status < 500 || with_detail)
+                             ? e->message
+                             : lando_strerror(code));
     if (with_detail && e->detail) {
         detail = utf8_safe(ctx, e->detail);
         if (!detail) {

@@ -113,8 +113,10 @@ lando_ctx_get(lando_ctx_t *ctx, const char *key);
  * `return lando_fail(ctx, LANDO_EBADREQUEST, "missing field %s", f);`.
  * The HTTP status is the table's default for CODE (500 for user codes
  * without a mapping). FMT may be NULL for the table's message. The message
- * is shown to clients, so keep internal detail out of it; see
- * lando_fail_detail().
+ * of a 4xx failure is shown to clients, so keep internal detail out of it
+ * (see lando_fail_detail()); a 5xx answer shows the table's generic text
+ * unless the error map runs in debug mode, and the message goes to the
+ * log.
  */
 LANDO_API lando_err_t
 lando_fail(lando_ctx_t *ctx, lando_err_t code, const char *fmt, ...)
