@@ -9,6 +9,8 @@
  * state, so one request's origin cannot leak into the next answer.
  */
 #include <stdio.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <string.h>
 #include <strings.h>
 
@@ -168,22 +170,21 @@ is_dns_name(const char *s, size_t n)
     return label > 0;
 }
 
+/* "[...]" holding a well-formed IPv6 address, as a URL host writes it.
+ * inet_pton does the checking: a bracket of hex digits and colons is not
+ * enough ("[:8443ade.]" is none). */
 static bool
 is_ipv6_literal(const char *s, size_t n)
 {
-    size_t i;
+    struct in6_addr addr;
+    char buf[INET6_ADDRSTRLEN + 1];
 
-    if (n < 4 || s[0] != '[' || s[n - 1] != ']') {
+    if (n < 4 || s[0] != '[' || s[n - 1] != ']' || n - 2 >= sizeof(buf)) {
         return false;
     }
-    for (i = 1; i + 1 < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (!is_digit(c) && !strchr("abcdefABCDEF:.", c)) {
-            return false;
-        }
-    }
-    return true;
+    memcpy(buf, s + 1, n - 2);
+    buf[n - 2] = '\0';
+    return inet_pton(AF_INET6, buf, &addr) == 1;
 }
 
 /*

@@ -432,6 +432,22 @@ cors_exact_origins_compare_host_without_case_and_port_exactly(void **state)
 }
 
 static void
+cors_any_origin_refuses_brackets_that_hold_no_ipv6_address(void **state)
+{
+    static const char *const any[] = {"*", NULL};
+    lando_cors_options_t opts = {.origins = any};
+    lando_app_t *app = app_with(&opts);
+
+    assert_true(allows(app, "https://[::1]:8443"));
+    assert_true(allows(app, "http://[2001:db8::7]"));
+    /* Found by fuzz_cors: hex digits, colons and dots are not enough. */
+    assert_false(allows(app, "h://[:8443ade.]"));
+    assert_false(allows(app, "http://[::g]"));
+    assert_false(allows(app, "http://[1.2.3.4]"));
+    t_app_free(app);
+}
+
+static void
 cors_allows_the_null_origin_only_when_listed(void **state)
 {
     static const char *const with_null[] = {"null", NULL};
@@ -644,6 +660,8 @@ main(void)
             cors_preflight_for_a_header_not_allowed_gets_no_allow_headers),
         cmocka_unit_test(cors_preflight_for_a_path_without_routes_is_404),
         cmocka_unit_test(cors_preflight_404_goes_through_the_error_map),
+        cmocka_unit_test(
+            cors_any_origin_refuses_brackets_that_hold_no_ipv6_address),
         cmocka_unit_test(cors_never_sends_a_star_with_credentials),
         cmocka_unit_test(cors_sends_a_star_for_any_origin_without_credentials),
         cmocka_unit_test(
