@@ -193,6 +193,10 @@ context_lookup(void *opaque, lando_ctx_t *ctx, const char *dotted_key)
 void
 lando__py_context_bind(lando_gw_t *gw, lando_ctx_t *ctx, PyObject *rc)
 {
+    /* Held, not borrowed: the lookups run during the chain, after Python
+     * code (a context attribute) may have replaced it in the event. */
+    Py_XINCREF(rc);
+    Py_XDECREF(gw->rc);
     gw->rc = rc;
     lando_request_set_context_lookup(lando_req(ctx), context_lookup, gw);
 }
@@ -275,5 +279,6 @@ void
 lando__py_unbind(lando_gw_t *gw)
 {
     gw->lambda_obj = NULL;
-    gw->rc = NULL;
+    Py_CLEAR(gw->rc);
+    Py_CLEAR(gw->body);
 }

@@ -1032,6 +1032,12 @@ read_body(reader_t *r)
         flag = member(r->event, KEY(r, IS_B64));
     }
 
+    /* The body is the one string a handler may read after Python code
+     * has run (a Lambda context attribute): hold it until unbind. */
+    Py_XINCREF(body);
+    Py_XDECREF(r->gw->body);
+    r->gw->body = body;
+
     if (body != NULL && PyBytes_Check(body)) {
         char *p;
         Py_ssize_t n;

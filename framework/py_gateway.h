@@ -132,7 +132,8 @@ typedef struct lando_gw {
     signed char text_next[LANDO__T_COUNT];
     PyObject *fallback[LANDO__SOURCE_COUNT]; /* minimal 500 per shape */
     PyObject *lambda_obj; /* the runtime's context, during a call */
-    PyObject *rc;         /* the event's requestContext, ditto */
+    PyObject *rc;         /* the event's requestContext, held, ditto */
+    PyObject *body;       /* the event's body, held while borrowed */
     bool busy;            /* an invocation is running */
 } lando_gw_t;
 
