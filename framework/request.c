@@ -43,7 +43,8 @@ is_json_type(const char *ct)
     size_t len;
     const char *t = media_type(ct, &len);
 
-    return lando__ieq_lit(t, len, "application/json") || lando__iends_lit(t, len, "+json");
+    return lando__ieq_lit(t, len, "application/json") ||
+           lando__iends_lit(t, len, "+json");
 }
 
 static bool
