@@ -354,6 +354,48 @@ lando__b64_encode(char *dst, const unsigned char *src, size_t len)
  * F0 80..8F), surrogates (ED A0..BF) and code points past U+10FFFF
  * (F4 90.., F5..FF). C0 and C1 never start a sequence.
  */
+size_t
+lando__utf8_seq(const unsigned char *s, size_t avail)
+{
+    unsigned char c = s[0];
+    unsigned char lo = 0x80;
+    unsigned char hi = 0xbf;
+    size_t n;
+
+    if (c < 0x80) {
+        return 1;
+    }
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 1;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 2;
+        if (c == 0xe0) {
+            lo = 0xa0;
+        } else if (c == 0xed) {
+            hi = 0x9f;
+        }
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 3;
+        if (c == 0xf0) {
+            lo = 0x90;
+        } else if (c == 0xf4) {
+            hi = 0x8f;
+        }
+    } else {
+        return 0;
+    }
+
+    if (avail <= n || s[1] < lo || s[1] > hi) {
+        return 0;
+    }
+    for (size_t i = 2; i <= n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+    }
+    return n + 1;
+}
+
 bool
 lando__utf8_valid(const char *str, size_t len)
 {
@@ -361,13 +403,10 @@ lando__utf8_valid(const char *str, size_t len)
     const unsigned char *end = len ? s + len : s;
 
     while (s < end) {
-        unsigned char c = *s;
-        unsigned char lo = 0x80;
-        unsigned char hi = 0xbf;
         size_t n;
 
         /* ASCII runs, eight bytes at a time. */
-        if (c < 0x80) {
+        if (*s < 0x80) {
             while (end - s >= 8) {
                 uint64_t w;
 
@@ -383,38 +422,11 @@ lando__utf8_valid(const char *str, size_t len)
             continue;
         }
 
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            if (c == 0xe0) {
-                lo = 0xa0;
-            } else if (c == 0xed) {
-                hi = 0x9f;
-            }
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            if (c == 0xf0) {
-                lo = 0x90;
-            } else if (c == 0xf4) {
-                hi = 0x8f;
-            }
-        } else {
+        n = lando__utf8_seq(s, (size_t)(end - s));
+        if (n == 0) {
             return false;
         }
-
-        if ((size_t)(end - s) <= n) {
-            return false;
-        }
-        if (s[1] < lo || s[1] > hi) {
-            return false;
-        }
-        for (size_t i = 2; i <= n; i++) {
-            if ((s[i] & 0xc0) != 0x80) {
-                return false;
-            }
-        }
-        s += n + 1;
+        s += n;
     }
     return true;
 }

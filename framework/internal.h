@@ -120,6 +120,10 @@ size_t lando__b64_encoded_len(size_t len);
 /* Encode with padding; writes lando__b64_encoded_len(len) bytes + NUL. */
 void lando__b64_encode(char *dst, const unsigned char *src, size_t len);
 
+/* Length (1..4) of the well-formed UTF-8 sequence at S, which has AVAIL
+ * bytes (at least 1), or 0 when none starts there. */
+size_t lando__utf8_seq(const unsigned char *s, size_t avail);
+
 /* True if LEN bytes of S are valid UTF-8 (no surrogates, no overlongs). */
 bool lando__utf8_valid(const char *s, size_t len);
 

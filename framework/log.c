@@ -130,43 +130,6 @@ puts_(line_t *l, const char *s)
     return put(l, s, strlen(s));
 }
 
-/* Length of the valid UTF-8 sequence at S (at most N bytes), or 0. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
-{
-    size_t len, i;
-    uint32_t cp;
-
-    if (s[0] < 0x80) {
-        return 1;
-    } else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-        len = 2;
-        cp = s[0] & 0x1f;
-    } else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        len = 3;
-        cp = s[0] & 0x0f;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        len = 4;
-        cp = s[0] & 0x07;
-    } else {
-        return 0;
-    }
-    if (n < len) {
-        return 0;
-    }
-    for (i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-        cp = (cp << 6) | (s[i] & 0x3f);
-    }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        return 0;
-    }
-    return len;
-}
-
 enum { STR_NONE, STR_CUT, STR_FULL };
 
 /* Bytes that go into a JSON string as they are: printable ASCII except
@@ -240,7 +203,7 @@ put_json_str(line_t *l, const char *s, size_t n, size_t max)
             continue;
         }
 
-        len = utf8_seq(p + i, n - i);
+        len = lando__utf8_seq(p + i, n - i);
         out = (const char *)p + i;
         out_len = len;
         if (len == 0) {
